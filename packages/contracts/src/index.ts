@@ -1,0 +1,20 @@
+export * from "./common.js";
+export * from "./events.js";
+export * from "./http.js";
+export * from "./rpc.js";
+export * as users from "./users.js";
+export { USER_STREAM } from "./users.js";
+
+import type { StreamSpec } from "./events.js";
+import { USER_STREAM } from "./users.js";
+
+/** Every stream of the platform; `npm start` creates them, and services ensure theirs at boot. */
+export const STREAMS: StreamSpec[] = [USER_STREAM];
+
+import type { Operation } from "./http.js";
+import { usersOperations } from "./users.js";
+
+/** Every service's HTTP operations, by the service name in the public path `/api/<service>`. */
+export const SERVICE_OPERATIONS: Record<string, Record<string, Operation>> = {
+  users: usersOperations,
+};

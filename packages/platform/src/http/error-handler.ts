@@ -1,0 +1,124 @@
+import type { Problem } from "@arte/contracts";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
+import { AppError } from "../errors.js";
+
+const TITLES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Payload Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+/** Builds the one error body (RFC 9457 problem+json, plus `code`, `requestId` and `error`). */
+export function problem(
+  req: Pick<FastifyRequest, "id" | "url">,
+  status: number,
+  code: string,
+  message: string,
+  extra: { details?: unknown; errors?: { path: string; message: string }[] } = {},
+): Problem {
+  return {
+    type: `https://arte-moderni.dev/errors/${code.toLowerCase().replaceAll("_", "-")}`,
+    title: TITLES[status] ?? "Error",
+    status,
+    code,
+    detail: message,
+    instance: req.url.split("?")[0],
+    requestId: String(req.id),
+    ...(extra.errors ? { errors: extra.errors } : {}),
+    error: { code, message, ...(extra.details !== undefined ? { details: extra.details } : {}) },
+  };
+}
+
+export function sendProblem(reply: FastifyReply, body: Problem, headers?: Record<string, string>) {
+  if (headers) reply.headers(headers);
+  return reply.code(body.status).type("application/problem+json").send(body);
+}
+
+/** Fastify's own 4xx errors, by code. Everything else unexpected is a 500. */
+const FASTIFY_CODES: Record<string, [number, string]> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, "MALFORMED_JSON"],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, "MALFORMED_JSON"],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, "PAYLOAD_TOO_LARGE"],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, "UNSUPPORTED_MEDIA_TYPE"],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, "VALIDATION_FAILED"],
+  FST_ERR_BAD_URL: [400, "VALIDATION_FAILED"],
+  FST_ERR_ASYNC_CONSTRAINT: [400, "VALIDATION_FAILED"],
+  FST_ERR_VALIDATION: [400, "VALIDATION_FAILED"],
+};
+
+/**
+ * One error handler for every route (fastify-plugin, so it is not encapsulated):
+ * invalid input → 400 VALIDATION_FAILED with field errors; AppError → its status and code;
+ * Fastify's client errors → their 4xx; anything else → logged at error, generic 500.
+ * 4xx are logged at info: a flood of client mistakes must not page anyone.
+ */
+export const errorHandlerPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((err: FastifyError, req, reply) => {
+      if (hasZodFastifySchemaValidationErrors(err)) {
+        const errors = err.validation.map((v) => ({
+          path: `${err.validationContext ?? "body"}${v.instancePath ? v.instancePath.replaceAll("/", ".") : ""}`,
+          message: v.message ?? "invalid",
+        }));
+        req.log.info({ code: "VALIDATION_FAILED", errors }, "invalid request");
+        return sendProblem(
+          reply,
+          problem(req, 400, "VALIDATION_FAILED", "The request is invalid", { errors }),
+        );
+      }
+      if (err instanceof AppError) {
+        const log = err.status >= 500 ? req.log.error.bind(req.log) : req.log.info.bind(req.log);
+        log({ code: err.code, details: err.details }, err.message);
+        return sendProblem(
+          reply,
+          problem(req, err.status, err.code, err.message, { details: err.details }),
+          err.headers,
+        );
+      }
+      if (isResponseSerializationError(err)) {
+        req.log.error({ err, issues: err.cause?.issues }, "response does not match its schema");
+        return sendProblem(reply, problem(req, 500, "INTERNAL", "Something went wrong"));
+      }
+      const known = err.code ? FASTIFY_CODES[err.code] : undefined;
+      if (known) {
+        req.log.info({ code: known[1], reason: err.message }, "client error");
+        return sendProblem(reply, problem(req, known[0], known[1], err.message));
+      }
+      const status = err.statusCode ?? 500;
+      if (status >= 400 && status < 500) {
+        const code =
+          status === 429
+            ? "RATE_LIMITED"
+            : status === 404
+              ? "NOT_FOUND"
+              : status === 413
+                ? "PAYLOAD_TOO_LARGE"
+                : "VALIDATION_FAILED";
+        req.log.info({ code, reason: err.message }, "client error");
+        return sendProblem(reply, problem(req, status, code, err.message));
+      }
+      req.log.error({ err }, "unhandled error");
+      return sendProblem(reply, problem(req, 500, "INTERNAL", "Something went wrong"));
+    });
+    app.setNotFoundHandler((req, reply) =>
+      sendProblem(
+        reply,
+        problem(req, 404, "NOT_FOUND", `No route for ${req.method} ${req.url.split("?")[0]}`),
+      ),
+    );
+  },
+  { name: "arte-error-handler" },
+);

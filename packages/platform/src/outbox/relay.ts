@@ -1,0 +1,169 @@
+import { headers as natsHeaders } from "@nats-io/transport-node";
+import type { Kysely } from "kysely";
+import { sql } from "kysely";
+import pg from "pg";
+import type { Bus } from "../bus/bus.js";
+import type { PlatformTables } from "../db/platform-migrations.js";
+import type { Logger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
+
+export type RelayOptions = {
+  db: Kysely<any>;
+  bus: Bus;
+  log: Logger;
+  metrics?: Metrics;
+  /** Connection string for the LISTEN connection (the same database as `db`). */
+  listenUrl: string;
+  schema: string;
+  batchSize?: number;
+  pollMs?: number;
+  /** Published rows older than this are deleted; keep it well above the stream's duplicate window. */
+  retentionMs?: number;
+};
+
+/**
+ * Publishes outbox rows to JetStream.
+ *
+ * Invariants:
+ * - rows are claimed with FOR UPDATE SKIP LOCKED, so instances never publish the same row at once;
+ * - the JetStream `Nats-Msg-Id` is the row id: a crash after the publish but before the row is marked
+ *   republishes a message the broker drops as a duplicate (within the stream's duplicate window);
+ * - a failed publish leaves the row pending with its attempt count and next attempt time (backoff).
+ */
+export function createOutboxRelay(opts: RelayOptions) {
+  const db = opts.db as unknown as Kysely<PlatformTables>;
+  const batchSize = opts.batchSize ?? 100;
+  const pollMs = opts.pollMs ?? 1000;
+  const retentionMs = opts.retentionMs ?? 7 * 24 * 3600_000;
+  let running = false;
+  let wake: (() => void) | null = null;
+  let loop: Promise<void> | null = null;
+  let listener: pg.Client | null = null;
+  let lastPrune = 0;
+
+  /** One claim-publish-mark round. Returns how many rows it published. */
+  async function tick(): Promise<number> {
+    return db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom("outbox")
+        .select(["id", "subject", "payload", "headers", "attempts"])
+        .where("published_at", "is", null)
+        .where("next_attempt_at", "<=", sql<Date>`now()`)
+        .orderBy("created_at")
+        .orderBy("id")
+        .limit(batchSize)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      const published: string[] = [];
+      for (const row of rows) {
+        try {
+          const h = natsHeaders();
+          for (const [k, v] of Object.entries((row.headers ?? {}) as Record<string, string>))
+            h.set(k, String(v));
+          const ack = await opts.bus.js.publish(opts.bus.subject(row.subject), JSON.stringify(row.payload), {
+            msgID: row.id,
+            headers: h,
+          });
+          if (ack.duplicate) opts.log.debug({ id: row.id }, "outbox row was already published");
+          published.push(row.id);
+        } catch (err) {
+          opts.metrics?.outboxFailures.inc();
+          const delayMs = Math.min(60_000, 500 * 2 ** row.attempts);
+          opts.log.warn(
+            { err, id: row.id, subject: row.subject, attempts: row.attempts + 1 },
+            "outbox publish failed",
+          );
+          await trx
+            .updateTable("outbox")
+            .set({
+              attempts: row.attempts + 1,
+              last_error: String((err as Error)?.message ?? err).slice(0, 500),
+              next_attempt_at: sql<Date>`now() + ${`${delayMs} milliseconds`}::interval`,
+            })
+            .where("id", "=", row.id)
+            .execute();
+          // Keep order: later rows wait for this one's retry.
+          break;
+        }
+      }
+      if (published.length) {
+        await trx
+          .updateTable("outbox")
+          .set({ published_at: sql<Date>`now()` })
+          .where("id", "in", published)
+          .execute();
+        opts.metrics?.outboxPublished.inc(published.length);
+      }
+      return published.length;
+    });
+  }
+
+  async function observe() {
+    const r = await db
+      .selectFrom("outbox")
+      .select(sql<number>`coalesce(extract(epoch from now() - min(created_at)), 0)::float8`.as("lag"))
+      .where("published_at", "is", null)
+      .executeTakeFirst();
+    opts.metrics?.outboxLag.set(Number(r?.lag ?? 0));
+  }
+
+  async function prune() {
+    if (Date.now() - lastPrune < 60_000) return;
+    lastPrune = Date.now();
+    await db
+      .deleteFrom("outbox")
+      .where("published_at", "<", sql<Date>`now() - ${`${retentionMs} milliseconds`}::interval`)
+      .execute();
+  }
+
+  async function run() {
+    while (running) {
+      try {
+        let n: number;
+        do {
+          n = await tick();
+        } while (running && n === batchSize);
+        await observe();
+        await prune();
+      } catch (err) {
+        opts.log.error({ err }, "outbox relay round failed");
+      }
+      if (!running) break;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, pollMs);
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      wake = null;
+    }
+  }
+
+  return {
+    tick,
+    async start() {
+      if (running) return;
+      running = true;
+      try {
+        listener = new pg.Client({ connectionString: opts.listenUrl });
+        listener.on("notification", () => wake?.());
+        listener.on("error", (err) => opts.log.warn({ err }, "outbox LISTEN connection lost; polling"));
+        await listener.connect();
+        await listener.query(`listen "outbox_${opts.schema.replaceAll('"', "")}"`);
+      } catch (err) {
+        opts.log.warn({ err }, "outbox LISTEN unavailable; polling only");
+      }
+      loop = run();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+      await listener?.end().catch(() => {});
+      listener = null;
+    },
+  };
+}
+export type OutboxRelay = ReturnType<typeof createOutboxRelay>;
