@@ -1,0 +1,23 @@
+/**
+ * The processes `npm start` runs. Each service has its own Postgres schema and role, a base port
+ * (instance i listens on basePort + i) and a main module. The gateway is listed last: it needs the
+ * others' instance lists.
+ */
+export type ServiceSpec = {
+  name: string;
+  dir: string;
+  schema?: string;
+  basePort: number;
+  /** Whether the gateway proxies `/api/<name>/…` to it. */
+  public: boolean;
+};
+
+export const SERVICES: ServiceSpec[] = [
+  { name: "users", dir: "services/users", schema: "users", basePort: 4100, public: true },
+  { name: "notification", dir: "services/notification", schema: "notification", basePort: 4200, public: true },
+];
+
+export const GATEWAY: ServiceSpec = { name: "gateway", dir: "apps/gateway", basePort: 8080, public: false };
+
+/** The database role of a service: `arte_<schema>`. */
+export const roleOf = (schema: string) => `arte_${schema}`;

@@ -1,0 +1,174 @@
+/**
+ * The walking skeleton, end to end: `npm start`'s launcher runs every service as its own process
+ * (own database, NATS prefix, Redis prefix and ports, and a real SMTP server started here), and a
+ * person goes through the gateway: request code → read the email → sign up → log in → refresh →
+ * refresh-token reuse detected → log out → an admin suspends them → their login is refused.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createInterface } from "node:readline";
+import { startSmtpServer, type TestSmtp } from "@arte/testing";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const tag = randomBytes(3).toString("hex");
+const DATABASE = `arte_journey_${tag}`;
+const OFFSET = 10_000 + Math.floor(Math.random() * 500) * 10;
+const GW = `http://127.0.0.1:${8080 + OFFSET}`;
+const ADMIN = { email: `admin-${tag}@arte-moderni.test`, password: "Admin-password-1234" };
+
+let smtp: TestSmtp;
+let launcher: ChildProcess;
+const output: string[] = [];
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  launcher = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    env: {
+      ...process.env,
+      DATABASE_NAME: DATABASE,
+      NATS_PREFIX: `j${tag}`,
+      REDIS_PREFIX: `journey:${tag}:`,
+      PORT_OFFSET: String(OFFSET),
+      GATEWAY_HOST: "127.0.0.1",
+      SMTP_URL: smtp.url,
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      INSTANCES_USERS: "2",
+      LOG_LEVEL: "warn",
+      DATA_DIR: `.data/journey-${tag}`,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`launcher not ready:\n${output.slice(-40).join("\n")}`)), 90_000);
+    for (const s of [launcher.stdout!, launcher.stderr!]) {
+      createInterface({ input: s }).on("line", (l) => {
+        output.push(l);
+        if (l.includes("Press Ctrl-C")) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+    }
+    launcher.once("exit", (code) => reject(new Error(`launcher exited ${code}:\n${output.slice(-40).join("\n")}`)));
+  });
+}, 120_000);
+
+afterAll(async () => {
+  if (launcher && launcher.exitCode === null) {
+    const exited = new Promise<number | null>((r) => launcher.once("exit", (c) => r(c)));
+    launcher.kill("SIGINT");
+    expect(await exited).toBe(0);
+  }
+  await smtp?.close();
+  const c = new pg.Client({ connectionString: "postgres://postgres@127.0.0.1:5432/postgres" });
+  await c.connect();
+  await c.query(`drop database if exists "${DATABASE}" with (force)`);
+  await c.end();
+}, 60_000);
+
+async function call(method: string, path: string, opts: { body?: unknown; token?: string; cookie?: string } = {}) {
+  const headers: Record<string, string> = {};
+  if (opts.body !== undefined) headers["content-type"] = "application/json";
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.cookie) headers.cookie = opts.cookie;
+  const res = await fetch(`${GW}${path}`, {
+    method,
+    headers,
+    body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+  });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : null;
+  const setCookie = res.headers.getSetCookie().find((c) => c.startsWith("refresh_token="));
+  return { status: res.status, json, cookie: setCookie?.split(";")[0] };
+}
+
+describe("the first journey, through the gateway, with a real email", () => {
+  const email = `Bidder.${tag}@Example.com`;
+  const password = "a-long-passphrase-42";
+
+  it("prints where to go and has every process up", () => {
+    const text = output.join("\n");
+    expect(text).toContain("/api/docs");
+    expect(text).not.toContain("DOWN");
+  });
+
+  it("goes from an emailed code to a suspended account", async () => {
+    // 1. request a code; read it from the real email
+    const req = await call("POST", "/api/users/v1/email-verifications", { body: { email, locale: "en" } });
+    expect(req.status).toBe(202);
+    const mail = await smtp.waitFor((m) => m.to.includes(email.toLowerCase()), 20_000);
+    const code = /\b(\d{6})\b/.exec(mail.text)?.[1];
+    expect(code).toMatch(/^\d{6}$/);
+
+    // 2. confirm it, sign up with the proof
+    const conf = await call("POST", "/api/users/v1/email-verifications/confirm", { body: { email, code } });
+    expect(conf.status).toBe(200);
+    const signup = await call("POST", "/api/users/v1/users", {
+      body: {
+        email,
+        password,
+        username: "김민지",
+        birth: "1991-04-12",
+        gender: "녀",
+        phoneNumber: "010-1234-5678",
+        postcode: "03154",
+        address: "서울특별시 종로구 세종대로 175",
+        addressDetail: "3층",
+        locale: "en",
+        verificationToken: conf.json.verificationToken,
+      },
+    });
+    expect(signup.status).toBe(201);
+    expect(signup.json.email).toBe(email.toLowerCase());
+
+    // 3. log in, read my profile
+    const login = await call("POST", "/api/users/v1/auth/login", { body: { email, password } });
+    expect(login.status).toBe(200);
+    expect(login.cookie).toMatch(/^refresh_token=/);
+    const me = await call("GET", "/api/users/v1/me", { token: login.json.accessToken });
+    expect(me.status).toBe(200);
+    expect(me.json.id).toBe(signup.json.id);
+
+    // 4. refresh rotates the cookie; the old cookie again is reuse, which ends the family
+    const refreshed = await call("POST", "/api/users/v1/auth/refresh", { cookie: login.cookie });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.cookie).toBeDefined();
+    expect(refreshed.cookie).not.toBe(login.cookie);
+    const reused = await call("POST", "/api/users/v1/auth/refresh", { cookie: login.cookie });
+    expect(reused.status).toBe(401);
+    expect(reused.json.code).toBe("REFRESH_TOKEN_REUSED");
+    const afterReuse = await call("POST", "/api/users/v1/auth/refresh", { cookie: refreshed.cookie });
+    expect(afterReuse.status).toBe(401);
+    expect((await call("GET", "/api/users/v1/me", { token: refreshed.json.accessToken })).status).toBe(401);
+
+    // 5. a new session; logout ends it
+    const again = await call("POST", "/api/users/v1/auth/login", { body: { email, password } });
+    expect(again.status).toBe(200);
+    const out = await call("POST", "/api/users/v1/auth/logout", { token: again.json.accessToken, cookie: again.cookie });
+    expect(out.status).toBe(204);
+    expect((await call("GET", "/api/users/v1/me", { token: again.json.accessToken })).status).toBe(401);
+    expect((await call("POST", "/api/users/v1/auth/refresh", { cookie: again.cookie })).status).toBe(401);
+
+    // 6. the admin suspends the user; their login is refused
+    const adminLogin = await call("POST", "/api/users/v1/auth/login", { body: ADMIN });
+    expect(adminLogin.status).toBe(200);
+    const found = await call("GET", `/api/users/v1/admin/users?q=${encodeURIComponent(tag)}`, { token: adminLogin.json.accessToken });
+    expect(found.status).toBe(200);
+    expect(found.json.items.map((u: { id: string }) => u.id)).toContain(signup.json.id);
+    const suspended = await call("POST", `/api/users/v1/admin/users/${signup.json.id}/suspend`, {
+      token: adminLogin.json.accessToken,
+      body: { reason: "journey test" },
+    });
+    expect(suspended.status).toBe(200);
+    expect(suspended.json.status).toBe("SUSPENDED");
+    const refused = await call("POST", "/api/users/v1/auth/login", { body: { email, password } });
+    expect(refused.status).toBe(403);
+    expect(refused.json.code).toBe("ACCOUNT_SUSPENDED");
+
+    // and a plain user cannot reach the admin API
+    const third = await call("GET", "/api/users/v1/admin/users", { token: me.json ? login.json.accessToken : "" });
+    expect([401, 403]).toContain(third.status);
+  }, 60_000);
+});
