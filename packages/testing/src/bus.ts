@@ -22,3 +22,31 @@ export async function createTestBus(streams: StreamSpec[], prefix = `t${randomBy
     },
   };
 }
+
+/** A message as stored in a stream. */
+export type StreamMessage = {
+  seq: number;
+  subject: string;
+  headers: Record<string, string>;
+  data: Uint8Array;
+  json<T = unknown>(): T;
+};
+
+/**
+ * Every message currently in a stream (by the deployment's stream name, e.g. `bus.stream("USER")`), in
+ * sequence order, optionally only those on one wire subject. Reads by sequence, so it sees acked and
+ * terminated messages too: use it to assert what the broker holds, e.g. "exactly one per event id".
+ */
+export async function readStream(bus: Bus, stream: string, subject?: string): Promise<StreamMessage[]> {
+  const info = await bus.jsm.streams.info(stream);
+  const out: StreamMessage[] = [];
+  if (info.state.messages === 0) return out;
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+    const m = await bus.jsm.streams.getMessage(stream, { seq }).catch(() => null); // deleted: a gap
+    if (!m || (subject && m.subject !== subject)) continue;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of m.header ?? []) headers[k] = v[0] ?? "";
+    out.push({ seq: m.seq, subject: m.subject, headers, data: m.data, json: <T>() => m.json<T>() });
+  }
+  return out;
+}

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createDb, migrate } from "@arte/platform";
+import { createDb, migrate, platformMigrations } from "@arte/platform";
 import type { Kysely, Migration } from "kysely";
 import pg from "pg";
 
@@ -31,9 +31,14 @@ export async function createTestDatabase<DB>(opts: {
 }) {
   const fingerprint = createHash("sha1")
     .update(opts.schema)
-    .update(Object.keys(opts.migrations).sort().join(","))
+    // The platform's own migrations are part of every template: a new one must rebuild them.
     .update(
-      Object.values(opts.migrations)
+      Object.keys({ ...platformMigrations, ...opts.migrations })
+        .sort()
+        .join(","),
+    )
+    .update(
+      Object.values({ ...platformMigrations, ...opts.migrations })
         .map((m) => m.up.toString())
         .join("\n"),
     )

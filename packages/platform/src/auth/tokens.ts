@@ -88,6 +88,7 @@ export type TokenVerifier = ReturnType<typeof createTokenVerifier>;
 /** Reads `Authorization: Bearer <token>`; anything else is refused. */
 export function bearer(header: string | undefined): string | null {
   if (!header) return null;
-  const m = /^Bearer ([A-Za-z0-9_\-.]{10,4096})$/.exec(header.trim());
+  // The scheme is case-insensitive (RFC 9110 §11.1).
+  const m = /^Bearer ([A-Za-z0-9_\-.]{10,4096})$/i.exec(header.trim());
   return m?.[1] ?? null;
 }

@@ -61,6 +61,11 @@ export async function ensureConsumer(
 /** Puts a message on the dead-letter stream with why it failed; its original payload is kept as is. */
 async function deadLetter(bus: Bus, durable: string, m: JsMsg, reason: string) {
   const h = natsHeaders();
+  // Keep the producer's headers (Correlation-Id …) so a replay carries them; not the broker's own.
+  for (const [k, values] of m.headers ?? []) {
+    if (k.startsWith("Nats-") || k.startsWith("Dlq-")) continue;
+    for (const v of values) h.append(k, v);
+  }
   h.set("Dlq-Original-Subject", bus.logical(m.subject));
   h.set("Dlq-Original-Stream", m.info.stream);
   h.set("Dlq-Original-Seq", String(m.seq));
@@ -92,9 +97,16 @@ export async function runConsumer<S extends EventSchema>(
   let messages: ConsumerMessages | null = await consumer.consume({ max_messages: 64 });
   const metrics = opts.metrics;
   const durable = opts.durable;
+  let stopping = false;
 
   const done = (async () => {
     for await (const m of messages!) {
+      // After stop(), the iterator still yields what it had buffered: hand those back at once (another
+      // instance takes them) instead of making shutdown wait for them.
+      if (stopping) {
+        m.nak();
+        continue;
+      }
       const deliveryCount = m.info.deliveryCount;
       const log = opts.log.child({ durable, subject: m.subject, seq: m.seq, delivery: deliveryCount });
       if (deliveryCount > 1) metrics?.consumerRedeliveries.inc({ durable });
@@ -154,7 +166,9 @@ export async function runConsumer<S extends EventSchema>(
   }
 
   return {
+    /** Stops pulling, waits for the message being handled, and returns the buffered ones unhandled. */
     async stop() {
+      stopping = true;
       const msgs = messages;
       messages = null;
       if (msgs) await msgs.close().catch(() => {});

@@ -53,6 +53,8 @@ export async function migrate(db: Kysely<unknown>, schema: string, migrations: R
   const migrator = new Migrator({
     db,
     migrationTableSchema: schema,
+    // Platform migrations added later sort before the service's own ones already applied.
+    allowUnorderedMigrations: true,
     provider: { getMigrations: async () => ({ ...platformMigrations, ...migrations }) },
   });
   const { error, results } = await migrator.migrateToLatest();

@@ -1,6 +1,10 @@
 import { type Generated, type Kysely, type Migration, sql, type Transaction } from "kysely";
 
-/** Tables every service has in its own schema. Names start with 0000 so they run first. */
+/**
+ * Tables every service has in its own schema. Names start with `0000_platform_` so they run before a
+ * service's own migrations; later platform migrations are named `0000_platform_v<N>_…` and are applied
+ * to databases that already ran service migrations (`migrate` allows that order).
+ */
 export const platformMigrations: Record<string, Migration> = {
   "0000_platform_outbox_inbox": {
     async up(db: Kysely<unknown>) {
@@ -42,6 +46,15 @@ export const platformMigrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  // Insertion order of outbox rows. created_at is the transaction's start time, the same for every row
+  // of one transaction, so ordering by it (then by a random uuid) shuffled the events of a transaction.
+  "0000_platform_v2_outbox_seq": {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table outbox add column seq bigserial`.execute(db);
+      await sql`drop index outbox_pending`.execute(db);
+      await sql`create index outbox_pending on outbox (seq) where published_at is null`.execute(db);
+    },
+  },
 };
 
 /** Kysely table types for the platform tables, to be merged into each service's DB type. */
@@ -56,6 +69,8 @@ export interface PlatformTables {
     attempts: Generated<number>;
     next_attempt_at: Generated<Date>;
     last_error: string | null;
+    /** Insertion order (bigserial): the relay publishes in this order. */
+    seq: Generated<number>;
   };
   inbox: { consumer: string; message_id: string; processed_at: Generated<Date> };
   idempotency_key: {

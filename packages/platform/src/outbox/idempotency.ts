@@ -32,6 +32,9 @@ export async function idempotent<T>(
   fn: () => Promise<T>,
 ): Promise<{ result: T; replayed: boolean }> {
   const db = trx as unknown as Kysely<PlatformTables>;
+  // On the pool the key row would commit before `fn` runs: a concurrent caller would then read an
+  // empty response, and a failing `fn` would burn the key. The transaction is what makes this safe.
+  if (!db.isTransaction) throw new Error("idempotent() must run inside the caller's transaction");
   const hash = requestHash(opts.request);
   const inserted = await db
     .insertInto("idempotency_key")

@@ -14,3 +14,6 @@ export async function claimInbox(trx: AnyExecutor, consumer: string, messageId: 
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** The same as {@link claimInbox}, under the name the style guide's snippets use (`inbox.claim`). */
+export const inbox = { claim: claimInbox };

@@ -8,6 +8,7 @@ import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 
 export type RelayOptions = {
+  // biome-ignore lint/suspicious/noExplicitAny: the relay works on every service's database type
   db: Kysely<any>;
   bus: Bus;
   log: Logger;
@@ -19,6 +20,8 @@ export type RelayOptions = {
   pollMs?: number;
   /** Published rows older than this are deleted; keep it well above the stream's duplicate window. */
   retentionMs?: number;
+  /** How often the relay prunes published rows (default 60 s). */
+  pruneEveryMs?: number;
 };
 
 /**
@@ -28,15 +31,24 @@ export type RelayOptions = {
  * - rows are claimed with FOR UPDATE SKIP LOCKED, so instances never publish the same row at once;
  * - the JetStream `Nats-Msg-Id` is the row id: a crash after the publish but before the row is marked
  *   republishes a message the broker drops as a duplicate (within the stream's duplicate window);
- * - a failed publish leaves the row pending with its attempt count and next attempt time (backoff).
+ * - a failed publish leaves the row pending with its attempt count and next attempt time (backoff);
+ * - order: rows go out in `seq` order (insertion order, so the events of one transaction keep theirs).
+ *   It is best effort across transactions (seq is taken at insert, not at commit), across relay
+ *   instances, and across a retry (a row in backoff does not hold back later rows): consumers that
+ *   care about order check a version number, they do not rely on arrival order;
+ * - a NOTIFY that arrives while a round is running is remembered, so it is never lost (the next
+ *   round starts at once instead of after `pollMs`).
  */
 export function createOutboxRelay(opts: RelayOptions) {
   const db = opts.db as unknown as Kysely<PlatformTables>;
   const batchSize = opts.batchSize ?? 100;
   const pollMs = opts.pollMs ?? 1000;
   const retentionMs = opts.retentionMs ?? 7 * 24 * 3600_000;
+  const pruneEveryMs = opts.pruneEveryMs ?? 60_000;
   let running = false;
   let wake: (() => void) | null = null;
+  // Set by a NOTIFY (or stop) that arrived while no one was waiting: the loop must not sleep then.
+  let woken = false;
   let loop: Promise<void> | null = null;
   let listener: pg.Client | null = null;
   let lastPrune = 0;
@@ -49,8 +61,7 @@ export function createOutboxRelay(opts: RelayOptions) {
         .select(["id", "subject", "payload", "headers", "attempts"])
         .where("published_at", "is", null)
         .where("next_attempt_at", "<=", sql<Date>`now()`)
-        .orderBy("created_at")
-        .orderBy("id")
+        .orderBy("seq")
         .limit(batchSize)
         .forUpdate()
         .skipLocked()
@@ -108,28 +119,31 @@ export function createOutboxRelay(opts: RelayOptions) {
     opts.metrics?.outboxLag.set(Number(r?.lag ?? 0));
   }
 
-  async function prune() {
-    if (Date.now() - lastPrune < 60_000) return;
+  /** Deletes published rows older than `retentionMs`. Returns how many it deleted. */
+  async function prune(): Promise<number> {
     lastPrune = Date.now();
-    await db
+    const r = await db
       .deleteFrom("outbox")
       .where("published_at", "<", sql<Date>`now() - ${`${retentionMs} milliseconds`}::interval`)
-      .execute();
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
   }
 
   async function run() {
     while (running) {
+      woken = false;
       try {
         let n: number;
         do {
           n = await tick();
         } while (running && n === batchSize);
         await observe();
-        await prune();
+        if (Date.now() - lastPrune >= pruneEveryMs) await prune();
       } catch (err) {
         opts.log.error({ err }, "outbox relay round failed");
       }
       if (!running) break;
+      if (woken) continue; // a NOTIFY came in during the round: its row may have been missed
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, pollMs);
         wake = () => {
@@ -141,14 +155,20 @@ export function createOutboxRelay(opts: RelayOptions) {
     }
   }
 
+  function notify() {
+    woken = true;
+    wake?.();
+  }
+
   return {
     tick,
+    prune,
     async start() {
       if (running) return;
       running = true;
       try {
         listener = new pg.Client({ connectionString: opts.listenUrl });
-        listener.on("notification", () => wake?.());
+        listener.on("notification", notify);
         listener.on("error", (err) => opts.log.warn({ err }, "outbox LISTEN connection lost; polling"));
         await listener.connect();
         await listener.query(`listen "outbox_${opts.schema.replaceAll('"', "")}"`);
@@ -159,7 +179,7 @@ export function createOutboxRelay(opts: RelayOptions) {
     },
     async stop() {
       running = false;
-      wake?.();
+      notify();
       await loop;
       await listener?.end().catch(() => {});
       listener = null;
