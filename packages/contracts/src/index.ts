@@ -2,6 +2,7 @@ export * from "./common.js";
 export * from "./events.js";
 export * from "./http.js";
 export * from "./rpc.js";
+export * as notification from "./notification.js";
 export * as users from "./users.js";
 export { USER_STREAM } from "./users.js";
 

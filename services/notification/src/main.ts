@@ -1,0 +1,53 @@
+import { createRuntime, onShutdown } from "@arte/platform";
+import { buildApp } from "./app.js";
+import { loadNotificationConfig } from "./config.js";
+import { startConsumers } from "./consumers/user-events.consumer.js";
+import type { NotificationDb } from "./db/schema.js";
+import { SCHEMA } from "./db/schema.js";
+import { createDeliveryService } from "./modules/email/delivery.service.js";
+import { createMailer } from "./modules/email/mailer.js";
+import { loadTemplates } from "./modules/email/templates.js";
+
+const config = loadNotificationConfig();
+// Templates are checked before anything connects: a broken template stops the boot.
+const templates = loadTemplates();
+const runtime = await createRuntime<NotificationDb>({
+  service: "notification",
+  schema: SCHEMA,
+  config,
+  streams: [],
+});
+const { log, db, bus, metrics } = runtime;
+
+const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
+const delivery = createDeliveryService({ db, mailer, templates, log });
+
+const app = await buildApp({
+  db,
+  verifier: runtime.verifier,
+  log,
+  metrics,
+  readiness: runtime.readiness,
+  instance: config.INSTANCE_ID,
+});
+await app.listen({ host: config.HOST, port: config.PORT });
+
+const consumers = await startConsumers({ bus, log, metrics, delivery, publicUrl: config.PUBLIC_URL });
+log.info({ port: config.PORT, smtp: redactUrl(config.SMTP_URL) }, "notification service started");
+
+onShutdown(log, [
+  { name: "consumers", run: () => consumers.stop() },
+  { name: "http", run: () => app.close() },
+  { name: "mailer", run: async () => mailer.close() },
+  { name: "runtime", run: () => runtime.close() },
+]);
+
+function redactUrl(url: string) {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(unparseable)";
+  }
+}
