@@ -1,0 +1,7 @@
+import type { Migration } from "kysely";
+import { m0001 } from "./0001_app_user_refresh_token.js";
+
+/** This service's migrations, applied in name order after the platform's. Append-only. */
+export const migrations: Record<string, Migration> = {
+  "0001_app_user_refresh_token": m0001,
+};
