@@ -23,6 +23,12 @@ export type ConsumerOptions = {
   /** Delay before redelivery number n+1 (n ≥ 1). Default: 1 s, 2 s, 4 s … capped at 60 s. */
   backoffMs?: (deliveryCount: number) => number;
   ackWaitMs?: number;
+  /**
+   * Lifetime of each pull request (default 10 s). nats-server 2.9 cannot cancel a pull request: after
+   * stop(), messages the server still sends to it go nowhere until it expires, then come back after
+   * ack_wait. Short pulls keep that window small; they cost one tiny request per period when idle.
+   */
+  pullExpiresMs?: number;
 };
 
 /**
@@ -94,7 +100,10 @@ export async function runConsumer<S extends EventSchema>(
   const backoff = opts.backoffMs ?? ((n: number) => Math.min(60_000, 1000 * 2 ** (n - 1)));
   await ensureConsumer(bus, handler.schema, opts);
   const consumer = await bus.js.consumers.get(bus.stream(opts.stream), opts.durable);
-  let messages: ConsumerMessages | null = await consumer.consume({ max_messages: 64 });
+  let messages: ConsumerMessages | null = await consumer.consume({
+    max_messages: 64,
+    expires: Math.max(1_000, opts.pullExpiresMs ?? 10_000),
+  });
   const metrics = opts.metrics;
   const durable = opts.durable;
   let stopping = false;
