@@ -106,8 +106,10 @@ export async function buildGateway(deps: GatewayDeps) {
     },
   });
 
+  const allowedOrigins = new Set(config.CORS_ORIGINS);
   await app.register(cors, {
-    origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false,
+    // Only an allowlisted origin gets any CORS header (credentials included); others get none.
+    origin: (origin, cb) => cb(null, origin !== undefined && allowedOrigins.has(origin) ? origin : false),
     credentials: true,
     methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
     exposedHeaders: [

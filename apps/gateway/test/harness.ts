@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { defineOperations, SERVICE_OPERATIONS } from "@arte/contracts";
+import { createMetrics } from "@arte/platform";
 import { type createTestKeys, createTestRedis, testLogger } from "@arte/testing";
 import { buildGateway } from "../src/app.js";
 import { parseConfig } from "../src/config.js";
@@ -119,7 +120,7 @@ export async function refusedUrl(): Promise<string> {
 export type Keys = Awaited<ReturnType<typeof createTestKeys>>;
 
 /** A gateway over its own Redis prefix, configured through the real env parser. */
-export async function startGateway(opts: { keys: Keys; env?: Record<string, string> }) {
+export async function startGateway(opts: { keys: Keys; env?: Record<string, string>; metrics?: boolean }) {
   const testRedis = createTestRedis();
   const config = parseConfig({
     NODE_ENV: "test",
@@ -135,11 +136,13 @@ export async function startGateway(opts: { keys: Keys; env?: Record<string, stri
     redis: testRedis.redis,
     verifier: opts.keys.verifier,
     operations: testOperations,
+    ...(opts.metrics ? { metrics: createMetrics("gateway", config.INSTANCE_ID) } : {}),
   });
   await app.ready();
   return {
     app,
     redis: testRedis.redis,
+    redisPrefix: testRedis.prefix,
     config,
     async close() {
       await app.close();
