@@ -3,6 +3,7 @@ export * from "./auth/revocation.js";
 export * from "./auth/tokens.js";
 export * from "./bus/bus.js";
 export * from "./bus/consumer.js";
+export * from "./bus/dlq.js";
 export * from "./bus/rpc.js";
 export * from "./config.js";
 export * from "./db/index.js";

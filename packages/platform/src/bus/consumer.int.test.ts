@@ -25,6 +25,7 @@ import { PermanentError } from "../errors.js";
 import { claimInbox } from "../outbox/inbox.js";
 import { type Bus, DLQ_STREAM } from "./bus.js";
 import { type ConsumerOptions, type EventHandler, type RunningConsumer, runConsumer } from "./consumer.js";
+import { listDeadLetters, replayDeadLetter } from "./dlq.js";
 
 type Db = PtestDb & PlatformTables;
 
@@ -267,5 +268,54 @@ describe("runConsumer", () => {
     // At least once: a handed-back message may arrive twice (the inbox makes that harmless).
     expect(handled.filter((n) => n === 0)).toHaveLength(1);
     expect(await deadLetters(d)).toHaveLength(0);
+  });
+
+  it("lists a dead letter and replays it to its subject, where the fixed handler takes it", async () => {
+    const Ev = thingEvent("replay");
+    const d = durable("replay");
+    let broken = true;
+    const handled: string[] = [];
+    await consume(
+      { durable: d },
+      {
+        schema: Ev,
+        async handle(e) {
+          if (broken) throw new PermanentError("template missing");
+          handled.push(e.id);
+        },
+      },
+    );
+    const event = envelope(Ev, { n: 1 });
+    const h = natsHeaders();
+    h.set("Correlation-Id", "req-7");
+    await bus.js.publish(bus.subject(Ev.shape.type.value), JSON.stringify(event), {
+      msgID: event.id,
+      headers: h,
+    });
+
+    const [dead] = await eventually(async () => {
+      const l = await listDeadLetters(bus, { durable: d });
+      return l.length === 1 && l;
+    });
+    expect(dead).toMatchObject({
+      durable: d,
+      originalSubject: Ev.shape.type.value,
+      reason: "template missing",
+      deliveries: 1,
+      headers: { "Correlation-Id": "req-7" },
+    });
+    expect(await listDeadLetters(bus, { durable: "someone-else" })).toHaveLength(0);
+
+    broken = false; // the fix is deployed
+    const r = await replayDeadLetter(bus, dead!.seq);
+    expect(r.subject).toBe(Ev.shape.type.value);
+    await eventually(async () => handled.length === 1);
+    expect(handled).toEqual([event.id]);
+    expect(await listDeadLetters(bus, { durable: d })).toHaveLength(0);
+    const replayed = (await readStream(bus, bus.stream(PTEST_STREAM.name))).find(
+      (m) => m.seq === r.streamSeq,
+    );
+    expect(replayed?.headers["Correlation-Id"]).toBe("req-7");
+    await expect(replayDeadLetter(bus, dead!.seq)).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
