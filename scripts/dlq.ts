@@ -59,7 +59,13 @@ async function main(argv: string[]): Promise<number> {
       ]);
       const head = ["SEQ", "DEAD AT", "DURABLE", "ORIGINAL SUBJECT", "DELIVERIES", "REASON"];
       const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-      for (const r of [head, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd());
+      for (const r of [head, ...rows])
+        console.log(
+          r
+            .map((c, i) => c.padEnd(widths[i]!))
+            .join("  ")
+            .trimEnd(),
+        );
       console.log(`${letters.length} dead letter(s)`);
       return 0;
     }
