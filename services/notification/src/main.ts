@@ -32,11 +32,23 @@ const app = await buildApp({
 });
 await app.listen({ host: config.HOST, port: config.PORT });
 
-const consumers = await startConsumers({ bus, log, metrics, delivery, publicUrl: config.PUBLIC_URL });
+// The USER stream belongs to the user service (`npm start` creates every stream first). Until it exists,
+// wait rather than crash-loop; after a minute, exit and let the supervisor restart us.
+let consumers: Awaited<ReturnType<typeof startConsumers>> | undefined;
+for (let attempt = 1; !consumers; attempt++) {
+  try {
+    consumers = await startConsumers({ bus, log, metrics, delivery, publicUrl: config.PUBLIC_URL });
+  } catch (err) {
+    if (attempt >= 30 || !/not found/i.test(String((err as Error)?.message))) throw err;
+    log.warn({ err: String(err), attempt }, "USER stream not there yet; retrying in 2 s");
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+const running = consumers;
 log.info({ port: config.PORT, smtp: redactUrl(config.SMTP_URL) }, "notification service started");
 
 onShutdown(log, [
-  { name: "consumers", run: () => consumers.stop() },
+  { name: "consumers", run: () => running.stop() },
   { name: "http", run: () => app.close() },
   { name: "mailer", run: async () => mailer.close() },
   { name: "runtime", run: () => runtime.close() },

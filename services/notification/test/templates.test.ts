@@ -61,6 +61,7 @@ describe("SMTP failure classification", () => {
     [e({ responseCode: 554, code: "EMESSAGE" }), "permanent"],
     [e({ code: "EENVELOPE" }), "permanent"],
     [e({ code: "ECONNECTION", originalCode: "ECONNREFUSED" }), "transient"],
+    [e({ code: "ESOCKET", originalCode: "ECONNREFUSED" }), "transient"],
     [e({ code: "ECONNREFUSED" }), "transient"],
     [e({ code: "ETIMEDOUT", timeoutType: "CONNECT_TIMEOUT" }), "transient"],
     [e({ code: "ETIMEDOUT", timeoutType: "GREETING_TIMEOUT" }), "transient"],
