@@ -17,6 +17,7 @@ export default defineConfig({
       {
         test: {
           name: "int",
+          sequence: { groupOrder: 1 },
           include: ["{packages,services,apps}/**/*.int.test.ts", "test/**/*.int.test.ts"],
           exclude,
           environment: "node",

@@ -13,9 +13,11 @@ import { USER_STREAM } from "./users.js";
 export const STREAMS: StreamSpec[] = [USER_STREAM];
 
 import type { Operation } from "./http.js";
+import { notificationOperations } from "./notification.js";
 import { usersOperations } from "./users.js";
 
 /** Every service's HTTP operations, by the service name in the public path `/api/<service>`. */
 export const SERVICE_OPERATIONS: Record<string, Record<string, Operation>> = {
   users: usersOperations,
+  notification: notificationOperations,
 };
