@@ -35,6 +35,17 @@ export function aSignUp(email: string, verificationToken: string, over: Record<s
   };
 }
 
+/** An outbox row as tests read it (payload: the event envelope). */
+export type OutboxRow = {
+  id: string;
+  subject: string;
+  payload: {
+    correlationId?: string;
+    data: Record<string, unknown> & { code?: string; email?: string; expiresAt?: string };
+  };
+  headers: Record<string, string>;
+};
+
 /** The refresh cookie a response set (undefined when none). */
 export function refreshCookie(res: LightMyRequestResponse) {
   return (res.cookies as { name: string; value: string; [k: string]: unknown }[]).find(
@@ -72,7 +83,7 @@ export async function startHarness(opts: { lockout?: { account: LockoutPolicy; i
     async outbox(subject?: string) {
       let q = db.selectFrom("outbox").selectAll().orderBy("created_at").orderBy("id");
       if (subject) q = q.where("subject", "=", subject);
-      return (await q.execute()) as { id: string; subject: string; payload: any; headers: any }[];
+      return (await q.execute()) as OutboxRow[];
     },
 
     /** Row counts of everything a request could change, to prove a refused request changed nothing. */

@@ -1,6 +1,6 @@
 import { users } from "@arte/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { aSignUp, anEmail, type Harness, PASSWORD, startHarness } from "../../../test/harness.js";
+import { anEmail, aSignUp, type Harness, PASSWORD, startHarness } from "../../../test/harness.js";
 
 const REGISTERED = users.UserRegisteredV1.shape.type.value;
 let h: Harness;
@@ -35,7 +35,11 @@ describe("POST /v1/users", () => {
       emailVerified: true,
     });
     expect(JSON.stringify(me)).not.toContain("scrypt");
-    const row = await h.db.selectFrom("app_user").selectAll().where("id", "=", me.id).executeTakeFirstOrThrow();
+    const row = await h.db
+      .selectFrom("app_user")
+      .selectAll()
+      .where("id", "=", me.id)
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^scrypt\$\d+\$8\$1\$[\w-]+\$[\w-]{43}$/);
     expect(row.password_hash).not.toContain(PASSWORD);
     expect(row.email_verified).toBe(true);
@@ -127,7 +131,12 @@ describe("GET/PATCH /v1/me", () => {
     const s = await h.session();
     const before = await h.snapshot();
     for (const payload of [{}, { email: "x@example.com" }, { role: "ADMIN" }, { status: "ACTIVE" }]) {
-      const r = await h.app.inject({ method: "PATCH", url: "/v1/me", headers: h.bearer(s.accessToken), payload });
+      const r = await h.app.inject({
+        method: "PATCH",
+        url: "/v1/me",
+        headers: h.bearer(s.accessToken),
+        payload,
+      });
       expect(r.statusCode).toBe(400);
       expect(r.json().code).toBe("VALIDATION_FAILED");
     }

@@ -31,7 +31,12 @@ describe("login", () => {
 
     const cookie = refreshCookie(res)!;
     expect(cookie.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: "Strict", path: users.REFRESH_COOKIE_PATH });
+    expect(cookie).toMatchObject({
+      httpOnly: true,
+      secure: true,
+      sameSite: "Strict",
+      path: users.REFRESH_COOKIE_PATH,
+    });
     const ttlDays = ((cookie.expires as Date).getTime() - Date.now()) / 86_400_000;
     expect(ttlDays).toBeGreaterThan(13.9);
 
@@ -40,7 +45,11 @@ describe("login", () => {
     expect(row!.token_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(row!.token_hash).not.toBe(cookie.value);
     expect(row!.used_at).toBeNull();
-    const user = await h.db.selectFrom("app_user").select("last_login_at").where("id", "=", u.me.id).executeTakeFirst();
+    const user = await h.db
+      .selectFrom("app_user")
+      .select("last_login_at")
+      .where("id", "=", u.me.id)
+      .executeTakeFirst();
     expect(user!.last_login_at).not.toBeNull();
   });
 
@@ -133,12 +142,20 @@ describe("login", () => {
 
   it("upgrades a hash made with older parameters at login", async () => {
     const u = await h.signUp();
-    const before = await h.db.selectFrom("app_user").select("password_hash").where("id", "=", u.me.id).executeTakeFirstOrThrow();
+    const before = await h.db
+      .selectFrom("app_user")
+      .select("password_hash")
+      .where("id", "=", u.me.id)
+      .executeTakeFirstOrThrow();
     const { hashPassword } = await import("../../lib/password.js");
     const old = await hashPassword(PASSWORD, { N: 2 ** 10, r: 8, p: 1 });
     await h.db.updateTable("app_user").set({ password_hash: old }).where("id", "=", u.me.id).execute();
     expect((await h.login(u.email, PASSWORD)).statusCode).toBe(200);
-    const after = await h.db.selectFrom("app_user").select("password_hash").where("id", "=", u.me.id).executeTakeFirstOrThrow();
+    const after = await h.db
+      .selectFrom("app_user")
+      .select("password_hash")
+      .where("id", "=", u.me.id)
+      .executeTakeFirstOrThrow();
     expect(after.password_hash.split("$").slice(0, 4)).toEqual(before.password_hash.split("$").slice(0, 4));
   });
 });
@@ -196,7 +213,11 @@ describe("refresh", () => {
       expect(r.statusCode).toBe(401);
       expect(r.json().code).toBe("REFRESH_TOKEN_INVALID");
     }
-    await h.db.updateTable("refresh_token").set({ expires_at: new Date(Date.now() - 1000) }).where("user_id", "=", s.id).execute();
+    await h.db
+      .updateTable("refresh_token")
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where("user_id", "=", s.id)
+      .execute();
     const expired = await h.refresh(s.refreshToken);
     expect(expired.statusCode).toBe(401);
     expect(expired.json().code).toBe("REFRESH_TOKEN_INVALID");
@@ -245,7 +266,11 @@ describe("logout", () => {
 
   it("works with only the cookie, and only the access token", async () => {
     const a = await h.session();
-    await h.app.inject({ method: "POST", url: "/v1/auth/logout", cookies: { [users.REFRESH_COOKIE]: a.refreshToken } });
+    await h.app.inject({
+      method: "POST",
+      url: "/v1/auth/logout",
+      cookies: { [users.REFRESH_COOKIE]: a.refreshToken },
+    });
     expect((await me(a.accessToken)).statusCode).toBe(401);
 
     const b = await h.session();
@@ -257,7 +282,11 @@ describe("logout", () => {
     const s = await h.session();
     const second = await h.login(s.email, PASSWORD);
     const other = await h.session();
-    const res = await h.app.inject({ method: "POST", url: "/v1/auth/logout-all", headers: h.bearer(s.accessToken) });
+    const res = await h.app.inject({
+      method: "POST",
+      url: "/v1/auth/logout-all",
+      headers: h.bearer(s.accessToken),
+    });
     expect(res.statusCode).toBe(204);
     expect((await me(s.accessToken)).statusCode).toBe(401);
     expect((await me(second.json().accessToken)).statusCode).toBe(401);

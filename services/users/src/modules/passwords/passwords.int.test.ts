@@ -23,7 +23,12 @@ describe("POST /v1/me/password", () => {
     const s = await h.session();
     const other = await h.login(s.email, PASSWORD);
     const change = (body: object) =>
-      h.app.inject({ method: "POST", url: "/v1/me/password", headers: h.bearer(s.accessToken), payload: body });
+      h.app.inject({
+        method: "POST",
+        url: "/v1/me/password",
+        headers: h.bearer(s.accessToken),
+        payload: body,
+      });
 
     const wrong = await change({ currentPassword: "not it 12345", newPassword: NEW });
     expect(wrong.statusCode).toBe(400);
@@ -56,7 +61,7 @@ describe("password reset", () => {
     expect(mine).toHaveLength(1);
     expect(mine[0]!.payload.data).toMatchObject({ userId: user.id, username: "Kim Minji", locale: "ko" });
     expect(mine[0]!.payload.data.code).toMatch(/^\d{6}$/);
-    expect(Date.parse(mine[0]!.payload.data.expiresAt) - Date.now()).toBeGreaterThan(14 * 60_000);
+    expect(Date.parse(mine[0]!.payload.data.expiresAt!) - Date.now()).toBeGreaterThan(14 * 60_000);
     const stored = await h.redis.hgetall(`reset:code:${email}`);
     expect(stored.h).toMatch(/^[0-9a-f]{64}$/);
     expect(await h.redis.pttl(`reset:code:${email}`)).toBeGreaterThan(14 * 60_000);
@@ -71,7 +76,11 @@ describe("password reset", () => {
     await forgot(s.email);
     const code = (await h.outbox(RESET)).filter((e) => e.payload.data.email === s.email).at(-1)!.payload.data
       .code as string;
-    const wrong = await confirm({ email: s.email, code: code === "000000" ? "111111" : "000000", newPassword: NEW });
+    const wrong = await confirm({
+      email: s.email,
+      code: code === "000000" ? "111111" : "000000",
+      newPassword: NEW,
+    });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().code).toBe("RESET_CODE_INVALID");
 
@@ -92,10 +101,16 @@ describe("password reset", () => {
       .code as string;
     const wrongCode = code === "000000" ? "111111" : "000000";
     for (let i = 0; i < 4; i++)
-      expect((await confirm({ email, code: wrongCode, newPassword: NEW })).json().code).toBe("RESET_CODE_INVALID");
-    expect((await confirm({ email, code: wrongCode, newPassword: NEW })).json().code).toBe("CODE_ATTEMPTS_EXCEEDED");
+      expect((await confirm({ email, code: wrongCode, newPassword: NEW })).json().code).toBe(
+        "RESET_CODE_INVALID",
+      );
+    expect((await confirm({ email, code: wrongCode, newPassword: NEW })).json().code).toBe(
+      "CODE_ATTEMPTS_EXCEEDED",
+    );
     expect((await confirm({ email, code, newPassword: NEW })).statusCode).toBe(429);
     expect((await h.login(email, PASSWORD)).statusCode).toBe(200);
-    expect((await confirm({ email: anEmail(), code, newPassword: NEW })).json().code).toBe("RESET_CODE_INVALID");
+    expect((await confirm({ email: anEmail(), code, newPassword: NEW })).json().code).toBe(
+      "RESET_CODE_INVALID",
+    );
   });
 });

@@ -35,7 +35,7 @@ describe("POST /v1/email-verifications", () => {
     expect(rows[0]!.headers).toEqual({ "Correlation-Id": "corr-verify-1" });
     expect(ev.data.locale).toBe("en");
     expect(ev.data.code).toMatch(/^\d{6}$/);
-    const ttl = Date.parse(ev.data.expiresAt) - Date.now();
+    const ttl = Date.parse(ev.data.expiresAt!) - Date.now();
     expect(ttl).toBeGreaterThan(290_000);
     expect(ttl).toBeLessThanOrEqual(300_000);
 
