@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { STREAMS } from "@arte/contracts";
-import { connectBus, createDb, ensureStreams, generateSigningKey, migrate, provisionDatabase, provisionServiceSchema } from "@arte/platform";
+import { durableName, STREAMS, SUBSCRIPTIONS } from "@arte/contracts";
+import { connectBus, createDb, ensureConsumer, ensureStreams, generateSigningKey, migrate, provisionDatabase, provisionServiceSchema } from "@arte/platform";
 import type { Migration } from "kysely";
 import { roleOf, SERVICES } from "./services.js";
 import type { Say } from "./infra.js";
@@ -46,12 +46,20 @@ export async function migrateAll(opts: { adminUrl: string; database: string; say
   }
 }
 
-/** Creates or updates every JetStream stream (and the dead-letter stream). */
+/** Creates or updates every JetStream stream (and the dead-letter stream) and the durable consumers. */
 export async function createStreams(opts: { natsUrl: string; prefix: string; say: Say }) {
   const bus = await connectBus({ url: opts.natsUrl, name: "arte-setup", prefix: opts.prefix });
   try {
     await ensureStreams(bus, STREAMS);
     opts.say(`streams    ${[...STREAMS.map((s) => s.name), "DLQ"].join(", ")}`);
+    let n = 0;
+    for (const sub of SUBSCRIPTIONS) {
+      for (const event of sub.events) {
+        await ensureConsumer(bus, event, { stream: sub.stream, durable: durableName(sub.service, event.shape.type.value) });
+        n++;
+      }
+    }
+    opts.say(`consumers  ${n} durable consumer(s)`);
   } finally {
     await bus.close();
   }

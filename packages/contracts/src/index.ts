@@ -21,3 +21,14 @@ export const SERVICE_OPERATIONS: Record<string, Record<string, Operation>> = {
   users: usersOperations,
   notification: notificationOperations,
 };
+
+import type { EventSchema } from "./events.js";
+import { EmailCodeRequestedV1, PasswordResetRequestedV1, UserRegisteredV1 } from "./users.js";
+
+/**
+ * Which service consumes which events, by stream: `npm start` creates these durable consumers
+ * (`<service>--<subject>`) before the services start, and each service ensures its own at boot.
+ */
+export const SUBSCRIPTIONS: { service: string; stream: string; events: EventSchema[] }[] = [
+  { service: "notification", stream: USER_STREAM.name, events: [UserRegisteredV1, EmailCodeRequestedV1, PasswordResetRequestedV1] },
+];

@@ -31,8 +31,6 @@ export function createHttpApp(opts: HttpAppOptions) {
       const h = req.headers["x-request-id"];
       return typeof h === "string" && REQUEST_ID.test(h) ? h : `req-${randomUUID()}`;
     },
-    requestIdLogLabel: "reqId",
-    disableRequestLogging: false,
     return503OnClosing: true,
     forceCloseConnections: "idle",
     routerOptions: { maxParamLength: 200 },
