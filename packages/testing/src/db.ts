@@ -77,7 +77,19 @@ export async function createTestDatabase<DB>(opts: {
     name,
     async drop() {
       await db.destroy();
-      await admin((c) => c.query(`drop database if exists "${name}" with (force)`));
+      await admin(async (c) => {
+        // pg's pool.end() resolves before its backends have gone: forcing the drop while they close
+        // makes their clients emit an unhandled 57P01 error. Give them a moment, then force.
+        for (let i = 0; i < 40; i++) {
+          const { rows } = await c.query(
+            "select count(*)::int as n from pg_stat_activity where datname = $1",
+            [name],
+          );
+          if (rows[0].n === 0) break;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        await c.query(`drop database if exists "${name}" with (force)`);
+      });
     },
   };
 }
