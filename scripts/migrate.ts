@@ -7,4 +7,8 @@ await migrateAll({
   database: process.env.DATABASE_NAME ?? "arte",
   say,
 });
-await createStreams({ natsUrl: process.env.NATS_URL ?? "nats://127.0.0.1:4222", prefix: process.env.NATS_PREFIX ?? "", say });
+await createStreams({
+  natsUrl: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
+  prefix: process.env.NATS_PREFIX ?? "",
+  say,
+});

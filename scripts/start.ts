@@ -25,7 +25,8 @@ const GATEWAY_PORT = Number(env.GATEWAY_PORT ?? 8080 + PORT_OFFSET);
 const PUBLIC_URL = env.PUBLIC_URL ?? `http://localhost:${GATEWAY_PORT}`;
 const MAILDEV_SMTP_PORT = Number(env.MAILDEV_SMTP_PORT ?? 1025);
 const MAILDEV_WEB_PORT = Number(env.MAILDEV_WEB_PORT ?? 1080);
-const instancesOf = (name: string) => Math.max(1, Number(env[`INSTANCES_${name.toUpperCase()}`] ?? env.INSTANCES ?? 1));
+const instancesOf = (name: string) =>
+  Math.max(1, Number(env[`INSTANCES_${name.toUpperCase()}`] ?? env.INSTANCES ?? 1));
 
 const say = (line: string) => process.stdout.write(`[arte] ${line}\n`);
 const children = new Map<string, ChildProcess>();
@@ -62,7 +63,9 @@ function run(label: string, args: string[], childEnv: NodeJS.ProcessEnv, restart
 async function main() {
   mkdirSync(DATA_DIR, { recursive: true });
   say("Arte Moderni — starting");
-  infraChildren.push(...(await ensureInfrastructure({ postgres: ADMIN_URL, redis: REDIS_URL, nats: NATS_URL }, DATA_DIR, say)));
+  infraChildren.push(
+    ...(await ensureInfrastructure({ postgres: ADMIN_URL, redis: REDIS_URL, nats: NATS_URL }, DATA_DIR, say)),
+  );
   await migrateAll({ adminUrl: ADMIN_URL, database: DATABASE, say });
   await createStreams({ natsUrl: NATS_URL, prefix: NATS_PREFIX, say });
   const keys = await signingKeys(DATA_DIR, env);
@@ -76,7 +79,15 @@ async function main() {
     } else {
       const maildev = spawn(
         resolve(ROOT, "node_modules/.bin/maildev"),
-        ["--smtp", String(MAILDEV_SMTP_PORT), "--web", String(MAILDEV_WEB_PORT), "--ip", "127.0.0.1", "--silent"],
+        [
+          "--smtp",
+          String(MAILDEV_SMTP_PORT),
+          "--web",
+          String(MAILDEV_WEB_PORT),
+          "--ip",
+          "127.0.0.1",
+          "--silent",
+        ],
         { stdio: "ignore" },
       );
       infraChildren.push(maildev);
@@ -121,7 +132,10 @@ async function main() {
     const port = GATEWAY_PORT + i;
     const label = `gateway#${i}`;
     const upstreamEnv = Object.fromEntries(
-      SERVICES.filter((s) => s.public).map((s) => [`UPSTREAM_${s.name.toUpperCase()}`, upstreams[s.name]!.join(",")]),
+      SERVICES.filter((s) => s.public).map((s) => [
+        `UPSTREAM_${s.name.toUpperCase()}`,
+        upstreams[s.name]!.join(","),
+      ]),
     );
     run(label, [resolve(ROOT, GATEWAY.dir, "src/main.ts")], {
       ...common,
@@ -139,7 +153,10 @@ async function main() {
   );
   say("");
   say("service          port   health");
-  for (const h of health) say(`${h.label.padEnd(16)} ${String(h.port).padEnd(6)} ${h.up ? "up" : "DOWN (see its log lines above)"}`);
+  for (const h of health)
+    say(
+      `${h.label.padEnd(16)} ${String(h.port).padEnd(6)} ${h.up ? "up" : "DOWN (see its log lines above)"}`,
+    );
   say("");
   say(`Arte Moderni     ${PUBLIC_URL}`);
   say(`API docs         ${PUBLIC_URL}/api/docs`);

@@ -41,7 +41,10 @@ beforeAll(async () => {
     stdio: ["ignore", "pipe", "pipe"],
   });
   await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`launcher not ready:\n${output.slice(-40).join("\n")}`)), 90_000);
+    const t = setTimeout(
+      () => reject(new Error(`launcher not ready:\n${output.slice(-40).join("\n")}`)),
+      90_000,
+    );
     for (const s of [launcher.stdout!, launcher.stderr!]) {
       createInterface({ input: s }).on("line", (l) => {
         output.push(l);
@@ -51,7 +54,9 @@ beforeAll(async () => {
         }
       });
     }
-    launcher.once("exit", (code) => reject(new Error(`launcher exited ${code}:\n${output.slice(-40).join("\n")}`)));
+    launcher.once("exit", (code) =>
+      reject(new Error(`launcher exited ${code}:\n${output.slice(-40).join("\n")}`)),
+    );
   });
 }, 120_000);
 
@@ -68,7 +73,11 @@ afterAll(async () => {
   await c.end();
 }, 60_000);
 
-async function call(method: string, path: string, opts: { body?: unknown; token?: string; cookie?: string } = {}) {
+async function call(
+  method: string,
+  path: string,
+  opts: { body?: unknown; token?: string; cookie?: string } = {},
+) {
   const headers: Record<string, string> = {};
   if (opts.body !== undefined) headers["content-type"] = "application/json";
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -146,7 +155,10 @@ describe("the first journey, through the gateway, with a real email", () => {
     // 5. a new session; logout ends it
     const again = await call("POST", "/api/users/v1/auth/login", { body: { email, password } });
     expect(again.status).toBe(200);
-    const out = await call("POST", "/api/users/v1/auth/logout", { token: again.json.accessToken, cookie: again.cookie });
+    const out = await call("POST", "/api/users/v1/auth/logout", {
+      token: again.json.accessToken,
+      cookie: again.cookie,
+    });
     expect(out.status).toBe(204);
     expect((await call("GET", "/api/users/v1/me", { token: again.json.accessToken })).status).toBe(401);
     expect((await call("POST", "/api/users/v1/auth/refresh", { cookie: again.cookie })).status).toBe(401);
@@ -154,7 +166,9 @@ describe("the first journey, through the gateway, with a real email", () => {
     // 6. the admin suspends the user; their login is refused
     const adminLogin = await call("POST", "/api/users/v1/auth/login", { body: ADMIN });
     expect(adminLogin.status).toBe(200);
-    const found = await call("GET", `/api/users/v1/admin/users?q=${encodeURIComponent(tag)}`, { token: adminLogin.json.accessToken });
+    const found = await call("GET", `/api/users/v1/admin/users?q=${encodeURIComponent(tag)}`, {
+      token: adminLogin.json.accessToken,
+    });
     expect(found.status).toBe(200);
     expect(found.json.items.map((u: { id: string }) => u.id)).toContain(signup.json.id);
     const suspended = await call("POST", `/api/users/v1/admin/users/${signup.json.id}/suspend`, {
@@ -168,7 +182,9 @@ describe("the first journey, through the gateway, with a real email", () => {
     expect(refused.json.code).toBe("ACCOUNT_SUSPENDED");
 
     // and a plain user cannot reach the admin API
-    const third = await call("GET", "/api/users/v1/admin/users", { token: me.json ? login.json.accessToken : "" });
+    const third = await call("GET", "/api/users/v1/admin/users", {
+      token: me.json ? login.json.accessToken : "",
+    });
     expect([401, 403]).toContain(third.status);
   }, 60_000);
 });

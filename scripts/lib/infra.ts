@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import net from "node:net";
 import { resolve } from "node:path";
@@ -33,7 +33,8 @@ const hostPort = (url: string, defaultPort: number) => {
   return { host: u.hostname || "127.0.0.1", port: Number(u.port || defaultPort) };
 };
 const isLocal = (host: string) => ["127.0.0.1", "localhost", "::1"].includes(host);
-const which = (bin: string) => spawnSync("sh", ["-c", `command -v ${bin}`], { encoding: "utf8" }).stdout.trim();
+const which = (bin: string) =>
+  spawnSync("sh", ["-c", `command -v ${bin}`], { encoding: "utf8" }).stdout.trim();
 
 /**
  * Makes sure Postgres, Redis and NATS (with JetStream) answer at their URLs. A local one that does
@@ -54,7 +55,8 @@ export async function ensureInfrastructure(
     say("postgres   starting the local cluster (pg_ctlcluster) …");
     const version = spawnSync("ls", ["/etc/postgresql"], { encoding: "utf8" }).stdout.trim().split("\n")[0]!;
     spawnSync("pg_ctlcluster", ["--skip-systemctl-redirect", version, "main", "start"], { stdio: "inherit" });
-    if (!(await waitForPort(pg.host, pg.port, 20_000))) problems.push("PostgreSQL did not start: see /var/log/postgresql/");
+    if (!(await waitForPort(pg.host, pg.port, 20_000)))
+      problems.push("PostgreSQL did not start: see /var/log/postgresql/");
   } else {
     problems.push(
       `PostgreSQL does not answer at ${pg.host}:${pg.port}. Install and start it: apt-get install -y postgresql && pg_ctlcluster --skip-systemctl-redirect 15 main start (or set DATABASE_ADMIN_URL)`,
@@ -73,17 +75,22 @@ export async function ensureInfrastructure(
     started.push(child);
     if (!(await waitForPort(rd.host, rd.port, 10_000))) problems.push("redis-server did not start");
   } else {
-    problems.push(`Redis does not answer at ${rd.host}:${rd.port}. Install it: apt-get install -y redis-server (or set REDIS_URL)`);
+    problems.push(
+      `Redis does not answer at ${rd.host}:${rd.port}. Install it: apt-get install -y redis-server (or set REDIS_URL)`,
+    );
   }
 
   const nt = hostPort(urls.nats, 4222);
-  const natsBin = which("nats-server") || (existsSync("/usr/sbin/nats-server") ? "/usr/sbin/nats-server" : "");
+  const natsBin =
+    which("nats-server") || (existsSync("/usr/sbin/nats-server") ? "/usr/sbin/nats-server" : "");
   if (await portOpen(nt.host, nt.port)) say(`nats       ok   ${nt.host}:${nt.port}`);
   else if (isLocal(nt.host) && natsBin) {
     say("nats       starting nats-server with JetStream …");
     const storeDir = resolve(dataDir, "nats");
     mkdirSync(storeDir, { recursive: true });
-    const child = spawn(natsBin, ["-a", "127.0.0.1", "-p", String(nt.port), "-js", "-sd", storeDir], { stdio: "ignore" });
+    const child = spawn(natsBin, ["-a", "127.0.0.1", "-p", String(nt.port), "-js", "-sd", storeDir], {
+      stdio: "ignore",
+    });
     started.push(child);
     if (!(await waitForPort(nt.host, nt.port, 10_000))) problems.push("nats-server did not start");
   } else {

@@ -14,7 +14,13 @@ export type ServiceSpec = {
 
 export const SERVICES: ServiceSpec[] = [
   { name: "users", dir: "services/users", schema: "users", basePort: 4100, public: true },
-  { name: "notification", dir: "services/notification", schema: "notification", basePort: 4200, public: true },
+  {
+    name: "notification",
+    dir: "services/notification",
+    schema: "notification",
+    basePort: 4200,
+    public: true,
+  },
 ];
 
 export const GATEWAY: ServiceSpec = { name: "gateway", dir: "apps/gateway", basePort: 8080, public: false };

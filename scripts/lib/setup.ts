@@ -3,10 +3,19 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { durableName, STREAMS, SUBSCRIPTIONS } from "@arte/contracts";
-import { connectBus, createDb, ensureConsumer, ensureStreams, generateSigningKey, migrate, provisionDatabase, provisionServiceSchema } from "@arte/platform";
+import {
+  connectBus,
+  createDb,
+  ensureConsumer,
+  ensureStreams,
+  generateSigningKey,
+  migrate,
+  provisionDatabase,
+  provisionServiceSchema,
+} from "@arte/platform";
 import type { Migration } from "kysely";
-import { roleOf, SERVICES } from "./services.js";
 import type { Say } from "./infra.js";
+import { roleOf, SERVICES } from "./services.js";
 
 export const ROOT = resolve(dirname(new URL(import.meta.url).pathname), "../..");
 
@@ -35,11 +44,17 @@ export async function migrateAll(opts: { adminUrl: string; database: string; say
     const mod = (await import(pathToFileURL(resolve(ROOT, svc.dir, "src/db/migrations/index.ts")).href)) as {
       migrations: Record<string, Migration>;
     };
-    const db = createDb<unknown>({ url: dbUrl(opts.adminUrl, opts.database, role), schema: svc.schema, max: 1 });
+    const db = createDb<unknown>({
+      url: dbUrl(opts.adminUrl, opts.database, role),
+      schema: svc.schema,
+      max: 1,
+    });
     try {
       const results = await migrate(db, svc.schema, mod.migrations);
       const applied = results.filter((r) => r.status === "Success").length;
-      opts.say(`schema     ${svc.schema.padEnd(13)} role ${role.padEnd(18)} ${applied ? `${applied} migration(s) applied` : "up to date"}`);
+      opts.say(
+        `schema     ${svc.schema.padEnd(13)} role ${role.padEnd(18)} ${applied ? `${applied} migration(s) applied` : "up to date"}`,
+      );
     } finally {
       await db.destroy();
     }
@@ -55,7 +70,10 @@ export async function createStreams(opts: { natsUrl: string; prefix: string; say
     let n = 0;
     for (const sub of SUBSCRIPTIONS) {
       for (const event of sub.events) {
-        await ensureConsumer(bus, event, { stream: sub.stream, durable: durableName(sub.service, event.shape.type.value) });
+        await ensureConsumer(bus, event, {
+          stream: sub.stream,
+          durable: durableName(sub.service, event.shape.type.value),
+        });
         n++;
       }
     }
@@ -85,10 +103,19 @@ export async function signingKeys(dataDir: string, env: NodeJS.ProcessEnv) {
 export async function firstAdmin(opts: { adminUrl: string; database: string; env: NodeJS.ProcessEnv }) {
   const email = opts.env.ADMIN_EMAIL ?? "admin@arte-moderni.local";
   const password = opts.env.ADMIN_PASSWORD ?? `Admin-${randomBytes(9).toString("base64url")}1`;
-  const mod = (await import(pathToFileURL(resolve(ROOT, "services/users/src/modules/admin/bootstrap.ts")).href)) as {
-    ensureFirstAdmin: (db: unknown, a: { email: string; password: string; username: string }) => Promise<{ created: boolean }>;
+  const mod = (await import(
+    pathToFileURL(resolve(ROOT, "services/users/src/modules/admin/bootstrap.ts")).href
+  )) as {
+    ensureFirstAdmin: (
+      db: unknown,
+      a: { email: string; password: string; username: string },
+    ) => Promise<{ created: boolean }>;
   };
-  const db = createDb<unknown>({ url: dbUrl(opts.adminUrl, opts.database, roleOf("users")), schema: "users", max: 1 });
+  const db = createDb<unknown>({
+    url: dbUrl(opts.adminUrl, opts.database, roleOf("users")),
+    schema: "users",
+    max: 1,
+  });
   try {
     const r = await mod.ensureFirstAdmin(db, { email, password, username: "Administrator" });
     return { ...r, email, password: opts.env.ADMIN_PASSWORD ? "(from ADMIN_PASSWORD)" : password };

@@ -1,20 +1,24 @@
+import type { EventSchema, StreamSpec } from "./events.js";
+import type { Operation } from "./http.js";
+import { notificationOperations } from "./notification.js";
+import {
+  EmailCodeRequestedV1,
+  PasswordResetRequestedV1,
+  USER_STREAM,
+  UserRegisteredV1,
+  usersOperations,
+} from "./users.js";
+
 export * from "./common.js";
 export * from "./events.js";
 export * from "./http.js";
-export * from "./rpc.js";
 export * as notification from "./notification.js";
+export * from "./rpc.js";
 export * as users from "./users.js";
 export { USER_STREAM } from "./users.js";
 
-import type { StreamSpec } from "./events.js";
-import { USER_STREAM } from "./users.js";
-
 /** Every stream of the platform; `npm start` creates them, and services ensure theirs at boot. */
 export const STREAMS: StreamSpec[] = [USER_STREAM];
-
-import type { Operation } from "./http.js";
-import { notificationOperations } from "./notification.js";
-import { usersOperations } from "./users.js";
 
 /** Every service's HTTP operations, by the service name in the public path `/api/<service>`. */
 export const SERVICE_OPERATIONS: Record<string, Record<string, Operation>> = {
@@ -22,13 +26,14 @@ export const SERVICE_OPERATIONS: Record<string, Record<string, Operation>> = {
   notification: notificationOperations,
 };
 
-import type { EventSchema } from "./events.js";
-import { EmailCodeRequestedV1, PasswordResetRequestedV1, UserRegisteredV1 } from "./users.js";
-
 /**
  * Which service consumes which events, by stream: `npm start` creates these durable consumers
  * (`<service>--<subject>`) before the services start, and each service ensures its own at boot.
  */
 export const SUBSCRIPTIONS: { service: string; stream: string; events: EventSchema[] }[] = [
-  { service: "notification", stream: USER_STREAM.name, events: [UserRegisteredV1, EmailCodeRequestedV1, PasswordResetRequestedV1] },
+  {
+    service: "notification",
+    stream: USER_STREAM.name,
+    events: [UserRegisteredV1, EmailCodeRequestedV1, PasswordResetRequestedV1],
+  },
 ];
