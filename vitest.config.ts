@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["{packages,services,apps}/**/*.test.ts"],
+          include: ["{packages,services,apps}/**/*.test.ts", "test/**/*.test.ts"],
           exclude: [...exclude, "**/*.int.test.ts"],
           environment: "node",
         },

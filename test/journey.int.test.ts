@@ -76,9 +76,10 @@ afterAll(async () => {
 async function call(
   method: string,
   path: string,
-  opts: { body?: unknown; token?: string; cookie?: string } = {},
+  opts: { body?: unknown; token?: string; cookie?: string; requestId?: string } = {},
 ) {
   const headers: Record<string, string> = {};
+  if (opts.requestId) headers["x-request-id"] = opts.requestId;
   if (opts.body !== undefined) headers["content-type"] = "application/json";
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.cookie) headers.cookie = opts.cookie;
@@ -93,6 +94,28 @@ async function call(
   return { status: res.status, json, cookie: setCookie?.split(";")[0] };
 }
 
+async function sql(query: string, user = "postgres") {
+  const c = new pg.Client({ connectionString: `postgres://${user}@127.0.0.1:5432/${DATABASE}` });
+  await c.connect();
+  try {
+    return (await c.query(query)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+describe("one schema and one role per service", () => {
+  it("lets each service's role read its own tables and nothing of another's", async () => {
+    expect(await sql("select count(*)::int as n from app_user", "arte_users")).toHaveLength(1);
+    await expect(sql("select count(*) from notification.sent_message", "arte_users")).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(sql("select count(*) from users.app_user", "arte_notification")).rejects.toThrow(
+      /permission denied/,
+    );
+  });
+});
+
 describe("the first journey, through the gateway, with a real email", () => {
   const email = `Bidder.${tag}@Example.com`;
   const password = "a-long-passphrase-42";
@@ -105,8 +128,17 @@ describe("the first journey, through the gateway, with a real email", () => {
 
   it("goes from an emailed code to a suspended account", async () => {
     // 1. request a code; read it from the real email
-    const req = await call("POST", "/api/users/v1/email-verifications", { body: { email, locale: "en" } });
+    const requestId = `journey-${tag}-code`;
+    const req = await call("POST", "/api/users/v1/email-verifications", {
+      body: { email, locale: "en" },
+      requestId,
+    });
     expect(req.status).toBe(202);
+    // the request id travels gateway → service → the event's correlationId
+    const outbox = await sql(
+      "select payload->>'correlationId' as cid from users.outbox where subject = 'user.email_code.requested.v1'",
+    );
+    expect(outbox.map((r) => r.cid)).toContain(requestId);
     const mail = await smtp.waitFor((m) => m.to.includes(email.toLowerCase()), 20_000);
     const code = /\b(\d{6})\b/.exec(mail.text)?.[1];
     expect(code).toMatch(/^\d{6}$/);
@@ -131,6 +163,11 @@ describe("the first journey, through the gateway, with a real email", () => {
     });
     expect(signup.status).toBe(201);
     expect(signup.json.email).toBe(email.toLowerCase());
+    const welcome = await smtp.waitFor(
+      (m) => m.to.includes(email.toLowerCase()) && !/\b\d{6}\b/.test(m.text),
+      20_000,
+    );
+    expect(welcome.text).toContain("김민지");
 
     // 3. log in, read my profile
     const login = await call("POST", "/api/users/v1/auth/login", { body: { email, password } });

@@ -28,7 +28,9 @@ export const Password = z
 
 /** A real calendar date `YYYY-MM-DD` (2023-02-31 is refused), not in the future, not before 1900. */
 export const BirthDate = z.iso.date().refine((s) => {
+  // Runs even when the format check failed (zod 4 checks do not abort), so guard the parse.
   const d = new Date(`${s}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return false;
   return d.toISOString().slice(0, 10) === s && d.getUTCFullYear() >= 1900 && d.getTime() <= Date.now();
 }, "not a real past date");
 

@@ -120,6 +120,8 @@ describe("hostile strings", () => {
       { birth: "2023-02-31" },
       { birth: "2999-01-01" },
       { birth: "1899-12-31" },
+      { birth: "1990-13-01" },
+      { birth: "1990-02-30x" },
       { gender: "M" },
       { phoneNumber: "02-123-4567" },
       { postcode: "1234" },
