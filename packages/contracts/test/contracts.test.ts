@@ -12,21 +12,30 @@ describe("field rules shared by the server and the web app", () => {
     expect(users.KoreanMobile.parse(input)).toBe(out);
   });
 
-  it.each(["02-123-4567", "010-12-5678", "+82 10 1234 5678", "010-1234-56789"])("refuses %s as a mobile number", (s) => {
-    expect(users.KoreanMobile.safeParse(s).success).toBe(false);
-  });
+  it.each(["02-123-4567", "010-12-5678", "+82 10 1234 5678", "010-1234-56789"])(
+    "refuses %s as a mobile number",
+    (s) => {
+      expect(users.KoreanMobile.safeParse(s).success).toBe(false);
+    },
+  );
 
-  it.each(["2023-02-31", "1899-12-31", "2999-01-01", "1990-13-01", "19900101"])("refuses %s as a birth date", (s) => {
-    expect(users.BirthDate.safeParse(s).success).toBe(false);
-  });
+  it.each(["2023-02-31", "1899-12-31", "2999-01-01", "1990-13-01", "19900101"])(
+    "refuses %s as a birth date",
+    (s) => {
+      expect(users.BirthDate.safeParse(s).success).toBe(false);
+    },
+  );
 
   it("accepts a real past birth date, including 29 February of a leap year", () => {
     expect(users.BirthDate.parse("2000-02-29")).toBe("2000-02-29");
   });
 
-  it.each(["short1", "onlyletters-long", "1234567890123", "tab\there-12345"])("refuses the password %j", (s) => {
-    expect(users.Password.safeParse(s).success).toBe(false);
-  });
+  it.each(["short1", "onlyletters-long", "1234567890123", "tab\there-12345"])(
+    "refuses the password %j",
+    (s) => {
+      expect(users.Password.safeParse(s).success).toBe(false);
+    },
+  );
 
   it("accepts a long password with a letter and a digit, in any script", () => {
     expect(users.Password.safeParse("비밀번호는길어야해요1").success).toBe(true);
@@ -84,7 +93,9 @@ describe("events", () => {
   it("each fall under exactly one stream", () => {
     for (const e of allEvents) {
       const type = e.shape.type.value;
-      const streams = STREAMS.filter((s) => s.subjects.some((subj) => subj.endsWith(">") && type.startsWith(subj.slice(0, -1))));
+      const streams = STREAMS.filter((s) =>
+        s.subjects.some((subj) => subj.endsWith(">") && type.startsWith(subj.slice(0, -1))),
+      );
       expect(streams).toHaveLength(1);
     }
   });
@@ -104,9 +115,16 @@ describe("events", () => {
       id: "0b9a3c56-6c1f-4a53-9d6e-2b1c3c2f9a10",
       type: "user.account.registered.v1",
       occurredAt: new Date().toISOString(),
-      data: { userId: "5f0c1b5e-7d0e-4b8e-9a52-0c6a1d2e3f40", email: "a@b.co", username: "Kim", locale: "ko" },
+      data: {
+        userId: "5f0c1b5e-7d0e-4b8e-9a52-0c6a1d2e3f40",
+        email: "a@b.co",
+        username: "Kim",
+        locale: "ko",
+      },
     };
     expect(users.UserRegisteredV1.safeParse(event).success).toBe(true);
-    expect(users.UserRegisteredV1.safeParse({ ...event, type: "user.account.deleted.v1" }).success).toBe(false);
+    expect(users.UserRegisteredV1.safeParse({ ...event, type: "user.account.deleted.v1" }).success).toBe(
+      false,
+    );
   });
 });
