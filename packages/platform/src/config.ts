@@ -26,6 +26,8 @@ export const BaseEnv = z.object({
   REDIS_PREFIX: z.string().default("arte:"),
   /** Public JWKS (JSON) of the user service, used to verify access tokens. */
   AUTH_JWKS: z.string().min(2),
+  /** This service's secret for signing requests to guarded RPCs (the bank's); see ADR 0006. */
+  SERVICE_SECRET: z.string().min(32).optional(),
   AUTH_ISSUER: z.string().default("arte-moderni"),
   AUTH_AUDIENCE: z.string().default("arte-moderni"),
 });

@@ -5,6 +5,7 @@ export * from "./bus/bus.js";
 export * from "./bus/consumer.js";
 export * from "./bus/dlq.js";
 export * from "./bus/rpc.js";
+export * from "./bus/rpc-auth.js";
 export * from "./config.js";
 export * from "./db/index.js";
 export * from "./db/platform-migrations.js";

@@ -102,3 +102,53 @@ describe("serveRpc / callRpc", () => {
     expect(by("b")).toBeGreaterThan(0);
   });
 });
+
+describe("guarded RPCs (signed requests)", () => {
+  const secrets = { users: "u".repeat(40), auction: "a".repeat(40) };
+  function serveGuarded(allow?: string[]) {
+    const sub = serveRpc(
+      bus,
+      Echo,
+      { queue: "ptest-guarded", log, guard: { callers: secrets, ...(allow ? { allow } : {}) } },
+      async (req, ctx) => ({ echo: `${req.text} from ${ctx.caller}`, server: "bank" }),
+    );
+    subs.push(sub);
+  }
+
+  it("answers a caller that signs with its own secret, and tells the handler who it is", async () => {
+    serveGuarded();
+    await bus.nc.flush();
+    const res = await callRpc(
+      bus,
+      Echo,
+      { text: "hold" },
+      { credentials: { service: "users", secret: secrets.users } },
+    );
+    expect(res.echo).toBe("hold from users");
+  });
+
+  it.each([
+    ["an unsigned caller", undefined],
+    ["a caller with the wrong secret", { service: "users", secret: "x".repeat(40) }],
+    ["an unknown service", { service: "mallory", secret: "m".repeat(40) }],
+  ])("gives %s nothing but UNAUTHENTICATED", async (_name, credentials) => {
+    serveGuarded();
+    await bus.nc.flush();
+    const err = await callRpc(bus, Echo, { text: "hold" }, { credentials }).catch((e) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ code: "UNAUTHENTICATED", status: 401 });
+    expect(err.details).toBeUndefined();
+  });
+
+  it("refuses a known caller that is not allowed for this RPC", async () => {
+    serveGuarded(["auction"]);
+    await bus.nc.flush();
+    const err = await callRpc(
+      bus,
+      Echo,
+      { text: "hold" },
+      { credentials: { service: "users", secret: secrets.users } },
+    ).catch((e) => e);
+    expect(err).toMatchObject({ code: "UNAUTHENTICATED" });
+  });
+});

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { AppError, fail } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Bus } from "./bus.js";
+import { type RpcCredentials, type RpcGuard, signRequest, verifyRequest } from "./rpc-auth.js";
 
 const enc = new TextEncoder();
 
@@ -15,10 +16,10 @@ const enc = new TextEncoder();
 export function serveRpc<S extends RpcSpec>(
   bus: Bus,
   spec: S,
-  opts: { queue: string; log: Logger },
+  opts: { queue: string; log: Logger; guard?: RpcGuard },
   handler: (
     req: z.infer<S["request"]>,
-    ctx: { correlationId?: string | undefined; log: Logger },
+    ctx: { correlationId?: string | undefined; log: Logger; caller: string | null },
   ) => Promise<z.input<S["response"]>>,
 ): Subscription {
   const sub = bus.nc.subscribe(bus.subject(spec.subject), {
@@ -34,7 +35,13 @@ export function serveRpc<S extends RpcSpec>(
     const correlationId = msg.headers?.get("Correlation-Id") || undefined;
     const log = opts.log.child({ rpc: spec.name, reqId: correlationId });
     let reply: RpcReply;
+    let caller: string | null = null;
     try {
+      if (opts.guard) {
+        caller = verifyRequest(msg.headers, opts.guard, msg.subject, msg.data);
+        // An unknown, unsigned, stale or forged caller learns nothing but that it is refused.
+        if (!caller) throw new AppError("UNAUTHENTICATED", 401, "caller not authenticated");
+      }
       let body: unknown;
       try {
         body = msg.json();
@@ -50,7 +57,7 @@ export function serveRpc<S extends RpcSpec>(
         );
       }
       const result = spec.response.parse(
-        await handler(parsed.data as z.infer<S["request"]>, { correlationId, log }),
+        await handler(parsed.data as z.infer<S["request"]>, { correlationId, log, caller }),
       );
       reply = { ok: true, result };
     } catch (e) {
@@ -76,13 +83,20 @@ export async function callRpc<S extends RpcSpec>(
   bus: Bus,
   spec: S,
   request: z.input<S["request"]>,
-  opts: { timeoutMs?: number; correlationId?: string | undefined } = {},
+  opts: {
+    timeoutMs?: number;
+    correlationId?: string | undefined;
+    credentials?: RpcCredentials | undefined;
+  } = {},
 ): Promise<z.infer<S["response"]>> {
   const h = natsHeaders();
   if (opts.correlationId) h.set("Correlation-Id", opts.correlationId);
+  const subject = bus.subject(spec.subject);
+  const body = enc.encode(JSON.stringify(request));
+  if (opts.credentials) signRequest(h, opts.credentials, subject, body);
   let raw: unknown;
   try {
-    const msg = await bus.nc.request(bus.subject(spec.subject), enc.encode(JSON.stringify(request)), {
+    const msg = await bus.nc.request(subject, body, {
       timeout: opts.timeoutMs ?? 3000,
       headers: h,
     });
