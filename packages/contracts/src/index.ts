@@ -1,3 +1,4 @@
+import { BANK_STREAM, bankOperations } from "./bank.js";
 import type { EventSchema, StreamSpec } from "./events.js";
 import type { Operation } from "./http.js";
 import { notificationOperations } from "./notification.js";
@@ -9,21 +10,25 @@ import {
   usersOperations,
 } from "./users.js";
 
+export * as bank from "./bank.js";
+export { BANK_STREAM, CASH_ACCOUNT_ID, HOUSE_ACCOUNT_ID } from "./bank.js";
 export * from "./common.js";
 export * from "./events.js";
 export * from "./http.js";
+export * from "./money.js";
 export * as notification from "./notification.js";
 export * from "./rpc.js";
 export * as users from "./users.js";
 export { USER_STREAM } from "./users.js";
 
 /** Every stream of the platform; `npm start` creates them, and services ensure theirs at boot. */
-export const STREAMS: StreamSpec[] = [USER_STREAM];
+export const STREAMS: StreamSpec[] = [USER_STREAM, BANK_STREAM];
 
 /** Every service's HTTP operations, by the service name in the public path `/api/<service>`. */
 export const SERVICE_OPERATIONS: Record<string, Record<string, Operation>> = {
   users: usersOperations,
   notification: notificationOperations,
+  bank: bankOperations,
 };
 
 /**

@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { AccountNumber, Balance, Pin, StatementEntry } from "./bank.js";
 import { Locale, Role } from "./common.js";
 import { defineEvent, type StreamSpec } from "./events.js";
+import { IdempotencyHeaders, Won } from "./money.js";
 
 // ---------------------------------------------------------------------------------------------
 // Field rules. Shared by the server (validation) and the web app (forms).
@@ -171,6 +173,17 @@ export const SuspendBody = z.strictObject({ reason: Text(500) });
 export const REFRESH_COOKIE = "refresh_token";
 export const REFRESH_COOKIE_PATH = "/api/users/v1/auth";
 
+// ---- my bank account (the user service keeps the link; the bank keeps the money) ----
+
+export const LinkBankAccountBody = z.strictObject({ accountNumber: AccountNumber, pin: Pin });
+export const OpenDemoAccountBody = z.strictObject({ pin: Pin });
+export const TopUpBody = z.strictObject({ amount: Won });
+export const MyBankAccount = Balance.omit({ kind: true }).extend({ linkedAt: z.iso.datetime() });
+export const StatementQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
 // ---------------------------------------------------------------------------------------------
 // Errors: code → status
 // ---------------------------------------------------------------------------------------------
@@ -192,6 +205,14 @@ export const UserErrors = {
   USER_NOT_FOUND: 404,
   RESET_CODE_INVALID: 400,
   CANNOT_SUSPEND_SELF: 409,
+  BANK_ACCOUNT_ALREADY_LINKED: 409,
+  ACCOUNT_LINKED_TO_ANOTHER_USER: 409,
+  NO_LINKED_ACCOUNT: 404,
+  HOLDS_OPEN: 409,
+  DEMO_DISABLED: 404,
+  PIN_INCORRECT: 401,
+  ACCOUNT_LOCKED: 423,
+  BANK_UNAVAILABLE: 503,
 } as const;
 export type UserErrorCode = keyof typeof UserErrors;
 
@@ -403,5 +424,61 @@ export const usersOperations = defineOperations({
     summary: "Lift a suspension",
     params: IdParams,
     responses: { 200: AdminUser },
+  },
+  getMyBankAccount: {
+    id: "getMyBankAccount",
+    method: "GET",
+    path: "/v1/me/bank-account",
+    access: "user",
+    summary: "My linked bank account: balance, held and available",
+    responses: { 200: MyBankAccount },
+  },
+  linkBankAccount: {
+    id: "linkBankAccount",
+    method: "POST",
+    path: "/v1/me/bank-account",
+    access: "user",
+    rate: "auth",
+    summary: "Link my bank account by number and PIN (5 wrong PINs lock it)",
+    body: LinkBankAccountBody,
+    responses: { 201: MyBankAccount },
+  },
+  unlinkBankAccount: {
+    id: "unlinkBankAccount",
+    method: "DELETE",
+    path: "/v1/me/bank-account",
+    access: "user",
+    summary: "Unlink my bank account (refused while holds are open)",
+    responses: { 204: null },
+  },
+  openDemoBankAccount: {
+    id: "openDemoBankAccount",
+    method: "POST",
+    path: "/v1/me/bank-account/demo",
+    access: "user",
+    rate: "auth",
+    summary: "Demo and dev only: open a funded bank account and link it",
+    body: OpenDemoAccountBody,
+    headers: IdempotencyHeaders,
+    responses: { 201: MyBankAccount },
+  },
+  topUpBankAccount: {
+    id: "topUpBankAccount",
+    method: "POST",
+    path: "/v1/me/bank-account/top-up",
+    access: "user",
+    summary: "Demo and dev only: add money to my linked account",
+    body: TopUpBody,
+    headers: IdempotencyHeaders,
+    responses: { 200: MyBankAccount },
+  },
+  myBankStatement: {
+    id: "myBankStatement",
+    method: "GET",
+    path: "/v1/me/bank-account/statement",
+    access: "user",
+    summary: "My bank account's statement, newest first",
+    query: StatementQuery,
+    responses: { 200: page(StatementEntry) },
   },
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type EventSchema, SERVICE_OPERATIONS, STREAMS, SUBSCRIPTIONS, users } from "../src/index.js";
+import { bank, type EventSchema, SERVICE_OPERATIONS, STREAMS, SUBSCRIPTIONS, users } from "../src/index.js";
 
-const allEvents: EventSchema[] = [...users.userEvents];
+const allEvents: EventSchema[] = [...users.userEvents, ...bank.bankEvents];
 
 describe("field rules shared by the server and the web app", () => {
   it.each([
