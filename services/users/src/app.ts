@@ -24,6 +24,12 @@ import { authRoutes } from "./modules/auth/auth.routes.js";
 import { createAuthService } from "./modules/auth/auth.service.js";
 import type { LockoutPolicy } from "./modules/auth/lockout.domain.js";
 import { createLockout } from "./modules/auth/lockout.store.js";
+import { type BankClient, unconfiguredBankClient } from "./modules/bank-account/bank.client.js";
+import { bankAccountRoutes } from "./modules/bank-account/bank-account.routes.js";
+import {
+  createBankAccountService,
+  type DemoBankSettings,
+} from "./modules/bank-account/bank-account.service.js";
 import { passwordsRoutes } from "./modules/passwords/passwords.routes.js";
 import { createPasswordsService } from "./modules/passwords/passwords.service.js";
 import {
@@ -54,6 +60,10 @@ export type AppDeps = {
   passwordParams?: ScryptParams;
   lockout?: { account: LockoutPolicy; ip: LockoutPolicy };
   now?: () => Date;
+  /** The bank (signed RPCs). Absent: the bank-account endpoints answer 503 BANK_UNAVAILABLE. */
+  bank?: BankClient | undefined;
+  /** Demo accounts and top-ups (default: off, 404 DEMO_DISABLED). */
+  demoBank?: DemoBankSettings;
 };
 
 /** The user service's HTTP app. It never listens: main.ts does, tests use inject(). */
@@ -108,6 +118,11 @@ export async function buildApp(deps: AppDeps) {
     passwords: createPasswordsService({ db: deps.db, passwords, resetCodes, revocations, lockout, now }),
   });
   await app.register(adminRoutes, { admin: createAdminService({ db: deps.db, revocations }) });
+  const demo = deps.demoBank ?? { enabled: false, openingBalance: 0 };
+  await app.register(bankAccountRoutes, {
+    bankAccount: createBankAccountService({ db: deps.db, bank: deps.bank ?? unconfiguredBankClient(), demo }),
+    demoEnabled: demo.enabled,
+  });
   return app;
 }
 export type UsersApp = Awaited<ReturnType<typeof buildApp>>;

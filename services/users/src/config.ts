@@ -1,3 +1,4 @@
+import { MAX_WON } from "@arte/contracts";
 import { BaseEnv, envBool } from "@arte/platform";
 import { z } from "zod";
 
@@ -22,5 +23,17 @@ export const UsersEnv = BaseEnv.extend({
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   /** `Secure` on the refresh cookie. Only turn off for plain-http local development. */
   COOKIE_SECURE: envBool.default(true),
+  /**
+   * Demo and dev only: `POST /v1/me/bank-account/demo` (open a funded account) and `/top-up` (deposit).
+   * Off by default; a disabled demo answers 404 DEMO_DISABLED. Needs SERVICE_SECRET.
+   */
+  DEMO_BANK: envBool.default(false),
+  /** What a demo account starts with, in won. */
+  DEMO_OPENING_BALANCE: z.coerce.number().int().min(0).max(MAX_WON).default(10_000_000),
+  /** How long one call to the bank may take before it counts as BANK_UNAVAILABLE. */
+  BANK_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+}).refine((c) => !c.DEMO_BANK || c.SERVICE_SECRET !== undefined, {
+  path: ["SERVICE_SECRET"],
+  message: "required when DEMO_BANK is on (the bank only answers signed requests)",
 });
 export type UsersConfig = z.infer<typeof UsersEnv>;

@@ -5,6 +5,7 @@ import { buildApp } from "./app.js";
 import { UsersEnv } from "./config.js";
 import { SCHEMA, type UsersDb } from "./db/schema.js";
 import { deriveCodeKey } from "./lib/secrets.js";
+import { createBankClient } from "./modules/bank-account/bank.client.js";
 
 const config = loadConfig(UsersEnv);
 const runtime = await createRuntime<UsersDb>({
@@ -27,6 +28,18 @@ const signer = await createTokenSigner({
   ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
 });
 
+// The bank answers only signed requests (ADR 0006): without our secret, the bank-account endpoints
+// answer 503 BANK_UNAVAILABLE and everything else works.
+const bank = config.SERVICE_SECRET
+  ? createBankClient({
+      bus: runtime.bus,
+      credentials: { service: "users", secret: config.SERVICE_SECRET },
+      log,
+      timeoutMs: config.BANK_RPC_TIMEOUT_MS,
+    })
+  : undefined;
+if (!bank) log.warn("SERVICE_SECRET is not set: the bank-account endpoints will answer 503 BANK_UNAVAILABLE");
+
 const app = await buildApp({
   db: runtime.db,
   redis: runtime.redis!,
@@ -40,6 +53,8 @@ const app = await buildApp({
   instance: config.INSTANCE_ID,
   metrics: runtime.metrics,
   readiness: runtime.readiness,
+  bank,
+  demoBank: { enabled: config.DEMO_BANK, openingBalance: config.DEMO_OPENING_BALANCE },
 });
 await app.listen({ host: config.HOST, port: config.PORT });
 

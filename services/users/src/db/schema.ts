@@ -45,7 +45,21 @@ export interface RefreshTokenTable {
   revoked_at: NullableTimestamp;
 }
 
+/** A user's link to their account at the bank: one account per user, one user per account. */
+export interface BankLinkTable {
+  /** Primary key: a user links at most one account. */
+  user_id: string;
+  /** The bank's account id; unique, so an account belongs to one user only. */
+  account_id: string;
+  account_number: string;
+  holder_name: string;
+  /** The bank idempotency key a demo account was opened with (null for a linked real account). */
+  open_key: string | null;
+  linked_at: Generated<Date>;
+}
+
 export interface UsersDb extends PlatformTables {
   app_user: AppUserTable;
   refresh_token: RefreshTokenTable;
+  bank_link: BankLinkTable;
 }
