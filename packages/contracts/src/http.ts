@@ -28,6 +28,11 @@ export type Operation = {
   responses: Record<number, z.ZodType | null>;
   /** A body that is not JSON (multipart uploads). */
   contentType?: string;
+  /**
+   * Largest request body in bytes the gateway accepts for this operation (uploads); without it, the
+   * gateway's `BODY_LIMIT_BYTES`.
+   */
+  bodyLimit?: number;
 };
 
 export const defineOperations = <const T extends Record<string, Operation>>(ops: T): T => ops;

@@ -1,4 +1,6 @@
+import { AUCTION_STREAM, lotEvents } from "./auction.js";
 import { BANK_STREAM, bankOperations } from "./bank.js";
+import { CATALOG_STREAM, catalogOperations } from "./catalog.js";
 import type { EventSchema, StreamSpec } from "./events.js";
 import type { Operation } from "./http.js";
 import { notificationOperations } from "./notification.js";
@@ -10,8 +12,12 @@ import {
   usersOperations,
 } from "./users.js";
 
+export * as auction from "./auction.js";
+export { AUCTION_STREAM } from "./auction.js";
 export * as bank from "./bank.js";
 export { BANK_STREAM, CASH_ACCOUNT_ID, HOUSE_ACCOUNT_ID } from "./bank.js";
+export * as catalog from "./catalog.js";
+export { CATALOG_STREAM } from "./catalog.js";
 export * from "./common.js";
 export * from "./events.js";
 export * from "./http.js";
@@ -22,13 +28,14 @@ export * as users from "./users.js";
 export { USER_STREAM } from "./users.js";
 
 /** Every stream of the platform; `npm start` creates them, and services ensure theirs at boot. */
-export const STREAMS: StreamSpec[] = [USER_STREAM, BANK_STREAM];
+export const STREAMS: StreamSpec[] = [USER_STREAM, BANK_STREAM, CATALOG_STREAM, AUCTION_STREAM];
 
 /** Every service's HTTP operations, by the service name in the public path `/api/<service>`. */
 export const SERVICE_OPERATIONS: Record<string, Record<string, Operation>> = {
   users: usersOperations,
   notification: notificationOperations,
   bank: bankOperations,
+  catalog: catalogOperations,
 };
 
 /**
@@ -41,4 +48,5 @@ export const SUBSCRIPTIONS: { service: string; stream: string; events: EventSche
     stream: USER_STREAM.name,
     events: [UserRegisteredV1, EmailCodeRequestedV1, PasswordResetRequestedV1],
   },
+  { service: "catalog", stream: AUCTION_STREAM.name, events: [...lotEvents] },
 ];
