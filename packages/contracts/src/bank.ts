@@ -34,6 +34,10 @@ export const AccountKind = z.enum(["CUSTOMER", "HOUSE", "CASH"]);
 export const AccountStatus = z.enum(["ACTIVE", "LOCKED", "CLOSED"]);
 export const TransferKind = z.enum(["DEPOSIT", "WITHDRAWAL", "TRANSFER", "CAPTURE", "REFUND"]);
 export const HoldStatus = z.enum(["PENDING", "CAPTURED", "RELEASED"]);
+export type AccountKindT = z.infer<typeof AccountKind>;
+export type AccountStatusT = z.infer<typeof AccountStatus>;
+export type TransferKindT = z.infer<typeof TransferKind>;
+export type HoldStatusT = z.infer<typeof HoldStatus>;
 
 export const Balance = z.object({
   accountId: z.uuid(),
@@ -141,6 +145,8 @@ export const ListHolds = defineRpc(
     accountId: z.uuid().optional(),
     reference: Reference.optional(),
     status: HoldStatus.optional(),
+    /** newest first; at most this many */
+    limit: z.int().min(1).max(500).default(100),
   }),
   z.object({ items: z.array(Hold) }),
 );
@@ -171,6 +177,9 @@ export const BankErrors = {
   ACCOUNT_LOCKED: 423,
   ACCOUNT_NOT_ACTIVE: 409,
   SAME_ACCOUNT: 400,
+  /** The operation does not apply to this kind of account (a hold on HOUSE, a transfer from CASH, …). */
+  ACCOUNT_KIND_NOT_ALLOWED: 422,
+  CURSOR_INVALID: 400,
   UNAUTHENTICATED: 401,
 } as const;
 export type BankErrorCode = keyof typeof BankErrors;
