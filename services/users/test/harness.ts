@@ -2,7 +2,7 @@ import { users } from "@arte/contracts";
 import { createTestDatabase, createTestKeys, createTestRedis, testLogger } from "@arte/testing";
 import type { LightMyRequestResponse } from "fastify";
 import { sql } from "kysely";
-import { buildApp } from "../src/app.js";
+import { type AppDeps, buildApp } from "../src/app.js";
 import { migrations } from "../src/db/migrations/index.js";
 import { SCHEMA, type UsersDb } from "../src/db/schema.js";
 import type { ScryptParams } from "../src/lib/password.js";
@@ -54,11 +54,17 @@ export function refreshCookie(res: LightMyRequestResponse) {
 }
 
 /** One app on its own database and Redis prefix, with helpers that walk the real HTTP flows. */
-export async function startHarness(opts: { lockout?: { account: LockoutPolicy; ip: LockoutPolicy } } = {}) {
+export async function startHarness(
+  opts: {
+    lockout?: { account: LockoutPolicy; ip: LockoutPolicy };
+    /** The bank client and demo settings (see `test/bank.ts`). */
+    bank?: Pick<AppDeps, "bank" | "demoBank">;
+  } = {},
+) {
   const tdb = await createTestDatabase<UsersDb>({ schema: SCHEMA, migrations });
   const tr = createTestRedis();
   const keys = await createTestKeys();
-  const app = await buildApp({
+  const deps: AppDeps = {
     db: tdb.db,
     redis: tr.redis,
     log: testLogger("users"),
@@ -70,8 +76,11 @@ export async function startHarness(opts: { lockout?: { account: LockoutPolicy; i
     cookieSecure: true,
     passwordParams: TEST_SCRYPT,
     ...(opts.lockout ? { lockout: opts.lockout } : {}),
-  });
+    ...opts.bank,
+  };
+  const app = await buildApp(deps);
   await app.ready();
+  const extraApps: Awaited<ReturnType<typeof buildApp>>[] = [];
   const db = tdb.db;
 
   const h = {
@@ -184,7 +193,16 @@ export async function startHarness(opts: { lockout?: { account: LockoutPolicy; i
 
     bearer: (token: string) => ({ authorization: `Bearer ${token}` }),
 
+    /** Another app on the same database, Redis and keys (the same users and sessions), e.g. another bank. */
+    async sibling(over: Partial<AppDeps>) {
+      const other = await buildApp({ ...deps, ...over });
+      await other.ready();
+      extraApps.push(other);
+      return other;
+    },
+
     async close() {
+      for (const a of extraApps) await a.close();
       await app.close();
       await tr.destroy();
       await tdb.drop();

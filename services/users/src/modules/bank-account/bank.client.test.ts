@@ -28,6 +28,8 @@ describe("toUserError: bank failures in this service's codes", () => {
   it.each([
     ["ACCOUNT_NOT_FOUND", 404, "NOT_FOUND", 404],
     ["ACCOUNT_NOT_ACTIVE", 409, "CONFLICT", 409],
+    ["ACCOUNT_KIND_NOT_ALLOWED", 403, "CONFLICT", 409],
+    ["CURSOR_INVALID", 400, "VALIDATION_FAILED", 400],
     ["IDEMPOTENCY_KEY_REUSED", 409, "IDEMPOTENCY_KEY_REUSED", 409],
     ["VALIDATION_FAILED", 400, "VALIDATION_FAILED", 400],
   ])("%s (%i) → %s (%i)", (code, status, ours, ourStatus) => {

@@ -100,8 +100,9 @@ function pinDetails(details: unknown): { attemptsLeft?: number; lockedUntil?: st
  * - no responder / timeout (SERVICE_UNAVAILABLE) → 503 BANK_UNAVAILABLE with Retry-After. This is a
  *   dependency outage, not a bug of ours: it is the one 5xx these endpoints answer on purpose.
  * - PIN_INCORRECT (401, details.attemptsLeft) and ACCOUNT_LOCKED (423) → the same codes.
- * - ACCOUNT_NOT_FOUND → 404 NOT_FOUND; ACCOUNT_NOT_ACTIVE → 409 CONFLICT; IDEMPOTENCY_KEY_REUSED and
- *   VALIDATION_FAILED (the bank read our caller's input as invalid) → the same common codes.
+ * - ACCOUNT_NOT_FOUND → 404 NOT_FOUND; ACCOUNT_NOT_ACTIVE (closed) and ACCOUNT_KIND_NOT_ALLOWED (a
+ *   house or cash account) → 409 CONFLICT; CURSOR_INVALID → 400 VALIDATION_FAILED; IDEMPOTENCY_KEY_REUSED
+ *   and VALIDATION_FAILED (the bank read our caller's input as invalid) → the same common codes.
  * - UNAUTHENTICATED (the bank refused *our* signature: SERVICE_SECRET / RPC_CALLERS out of step), INTERNAL
  *   or anything unknown → 503 BANK_UNAVAILABLE and `unexpected` (logged at error). Never a 401: the web
  *   app would take it for an expired session.
@@ -133,6 +134,10 @@ export function toUserError(err: unknown): { error: AppError; unexpected: boolea
       return { error: failCommon("NOT_FOUND", "No bank account with this number"), unexpected: false };
     case "ACCOUNT_NOT_ACTIVE":
       return { error: failCommon("CONFLICT", "The bank account is not active"), unexpected: false };
+    case "ACCOUNT_KIND_NOT_ALLOWED":
+      return { error: failCommon("CONFLICT", "This bank account cannot be linked"), unexpected: false };
+    case "CURSOR_INVALID":
+      return { error: failCommon("VALIDATION_FAILED", "The cursor is invalid"), unexpected: false };
     case "IDEMPOTENCY_KEY_REUSED":
       return {
         error: failCommon("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used for another request"),
