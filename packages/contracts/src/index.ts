@@ -1,4 +1,4 @@
-import { AUCTION_STREAM, lotEvents } from "./auction.js";
+import { AUCTION_STREAM, auctionOperations, HoldReleaseRequestedV1, lotEvents } from "./auction.js";
 import { BANK_STREAM, bankOperations } from "./bank.js";
 import { CATALOG_STREAM, catalogOperations } from "./catalog.js";
 import type { EventSchema, StreamSpec } from "./events.js";
@@ -36,6 +36,7 @@ export const SERVICE_OPERATIONS: Record<string, Record<string, Operation>> = {
   notification: notificationOperations,
   bank: bankOperations,
   catalog: catalogOperations,
+  auction: auctionOperations,
 };
 
 /**
@@ -49,4 +50,5 @@ export const SUBSCRIPTIONS: { service: string; stream: string; events: EventSche
     events: [UserRegisteredV1, EmailCodeRequestedV1, PasswordResetRequestedV1],
   },
   { service: "catalog", stream: AUCTION_STREAM.name, events: [...lotEvents] },
+  { service: "auction", stream: AUCTION_STREAM.name, events: [HoldReleaseRequestedV1] },
 ];
