@@ -253,11 +253,25 @@ export const UserSuspendedV1 = defineEvent(
   z.object({ userId: z.uuid(), reason: z.string(), suspended: z.boolean() }),
 );
 
+/** A user linked a bank account (by number and PIN, or by opening a demo account). */
+export const BankAccountLinkedV1 = defineEvent(
+  "user.bank_account.linked.v1",
+  z.object({ userId: z.uuid(), accountId: z.uuid(), accountNumber: z.string(), demo: z.boolean() }),
+);
+
+/** A user unlinked their bank account (only possible with no open holds). */
+export const BankAccountUnlinkedV1 = defineEvent(
+  "user.bank_account.unlinked.v1",
+  z.object({ userId: z.uuid(), accountId: z.uuid() }),
+);
+
 export const userEvents = [
   UserRegisteredV1,
   EmailCodeRequestedV1,
   PasswordResetRequestedV1,
   UserSuspendedV1,
+  BankAccountLinkedV1,
+  BankAccountUnlinkedV1,
 ] as const;
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { bank, CASH_ACCOUNT_ID, HOUSE_ACCOUNT_ID } from "@arte/contracts";
+import { bank, CASH_ACCOUNT_ID, HOUSE_ACCOUNT_ID, users } from "@arte/contracts";
 import { createTestBus, testLogger } from "@arte/testing";
 import type { LightMyRequestResponse } from "fastify";
 import { sql } from "kysely";
@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBank, type TestBank } from "../../../test/bank.js";
 import { type Harness, startHarness } from "../../../test/harness.js";
 import { createBankClient, unconfiguredBankClient } from "./bank.client.js";
-import { BankAccountLinkedV1, BankAccountUnlinkedV1 } from "./bank-account.events.js";
+
+const { BankAccountLinkedV1, BankAccountUnlinkedV1 } = users;
 
 const OPENING = 10_000_000;
 const LINKED = BankAccountLinkedV1.shape.type.value;

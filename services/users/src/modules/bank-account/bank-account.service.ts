@@ -6,8 +6,10 @@ import type { UsersDb } from "../../db/schema.js";
 import { usersRepository } from "../accounts/users.repository.js";
 import type { BankClient } from "./bank.client.js";
 import { bankKey, toMyBankAccount } from "./bank-account.domain.js";
-import { BankAccountLinkedV1, BankAccountUnlinkedV1 } from "./bank-account.events.js";
+
 import { type BankLinkRow, bankLinkRepository as links, type NewBankLink } from "./bank-link.repository.js";
+
+const { BankAccountLinkedV1, BankAccountUnlinkedV1 } = users;
 
 const fail = failWith(users.UserErrors);
 
