@@ -22,7 +22,7 @@ export const key = (tag = "k") => `${tag}-${randomUUID()}`;
 /** The real bank on its own database and NATS prefix, with signed clients for each known caller. */
 export async function startBank(
   opts: {
-    beforeCommit?: (op: string, trx: Transaction<BankDb>) => Promise<void>;
+    beforeCommit?: (op: string, trx: Transaction<BankDb>, key: string) => Promise<void>;
     newNumber?: () => string;
   } = {},
 ) {

@@ -235,7 +235,7 @@ describe("holds", () => {
       (e) => (e.payload as { data: { holdId: string } }).data.holdId === hold.holdId,
     );
     expect(mine.map((e) => e.subject)).toEqual(["bank.hold.placed.v1", "bank.hold.captured.v1"]);
-    expect((mine[1]?.payload as { data: unknown }).data).toMatchObject({
+    expect((mine[1]!.payload as { data: unknown }).data).toMatchObject({
       captured: 55_000,
       released: 15_000,
       payeeAccountId: HOUSE_ACCOUNT_ID,

@@ -35,7 +35,7 @@ export type BankServiceDeps = {
    * Runs inside every money transaction just before it commits. Tests inject failures here (a
    * statement that errors, a throw): the transaction must then leave no trace.
    */
-  beforeCommit?: (op: string, trx: Transaction<BankDb>) => Promise<void>;
+  beforeCommit?: (op: string, trx: Transaction<BankDb>, key: string) => Promise<void>;
 };
 
 export const toBalance = (a: AccountRow): bank.Balance => ({
@@ -103,7 +103,7 @@ export function createBankService(deps: BankServiceDeps) {
         { scope: `bank:${op}`, key, request: { caller: ctx.caller, request } },
         () => fn(trx),
       );
-      if (deps.beforeCommit) await deps.beforeCommit(op, trx);
+      if (deps.beforeCommit) await deps.beforeCommit(op, trx, key);
       return result;
     });
   }
