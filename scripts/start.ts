@@ -11,7 +11,15 @@ import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { ensureInfrastructure, portOpen, waitForPort } from "./lib/infra.js";
 import { GATEWAY, roleOf, SERVICES, type ServiceSpec } from "./lib/services.js";
-import { createStreams, dbUrl, firstAdmin, migrateAll, ROOT, signingKeys } from "./lib/setup.js";
+import {
+  createStreams,
+  dbUrl,
+  firstAdmin,
+  migrateAll,
+  ROOT,
+  serviceSecrets,
+  signingKeys,
+} from "./lib/setup.js";
 
 const env = process.env;
 const DATA_DIR = resolve(ROOT, env.DATA_DIR ?? ".data");
@@ -70,6 +78,15 @@ async function main() {
   await createStreams({ natsUrl: NATS_URL, prefix: NATS_PREFIX, say });
   const keys = await signingKeys(DATA_DIR, env);
   const admin = await firstAdmin({ adminUrl: ADMIN_URL, database: DATABASE, env });
+  const secrets = serviceSecrets(
+    DATA_DIR,
+    SERVICES.map((s) => s.name),
+    env,
+  );
+  // Who may call the bank (ADR 0006): every other service, each with its own secret.
+  const bankCallers = JSON.stringify(
+    Object.fromEntries(Object.entries(secrets).filter(([n]) => n !== "bank")),
+  );
 
   let smtpUrl = env.SMTP_URL;
   let mailUi: string | null = null;
@@ -122,6 +139,10 @@ async function main() {
         INSTANCE_ID: label,
         DATABASE_URL: dbUrl(ADMIN_URL, DATABASE, roleOf(svc.schema!)),
         AUTH_PRIVATE_JWK: svc.name === "users" ? keys.privateJwk : "",
+        SERVICE_SECRET: secrets[svc.name],
+        ...(svc.name === "bank" ? { RPC_CALLERS: bankCallers } : {}),
+        // npm start is the demo and dev system: demo bank accounts are on unless switched off.
+        DEMO_BANK: env.DEMO_BANK ?? "true",
         SMTP_URL: smtpUrl,
       });
       started.push({ svc, port, label });

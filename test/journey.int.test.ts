@@ -76,9 +76,10 @@ afterAll(async () => {
 async function call(
   method: string,
   path: string,
-  opts: { body?: unknown; token?: string; cookie?: string; requestId?: string } = {},
+  opts: { body?: unknown; token?: string; cookie?: string; requestId?: string; key?: string } = {},
 ) {
   const headers: Record<string, string> = {};
+  if (opts.key) headers["idempotency-key"] = opts.key;
   if (opts.requestId) headers["x-request-id"] = opts.requestId;
   if (opts.body !== undefined) headers["content-type"] = "application/json";
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -177,6 +178,35 @@ describe("the first journey, through the gateway, with a real email", () => {
     expect(me.status).toBe(200);
     expect(me.json.id).toBe(signup.json.id);
 
+    // 3b. open a demo bank account, top it up, unlink it, link it back by number and PIN
+    const token = login.json.accessToken;
+    const demo = await call("POST", "/api/users/v1/me/bank-account/demo", {
+      token,
+      body: { pin: "2580" },
+      key: `demo-${tag}`,
+    });
+    expect(demo.status).toBe(201);
+    expect(demo.json).toMatchObject({ posted: 10_000_000, held: 0, available: 10_000_000 });
+    const topUp = { token, body: { amount: 50_000 }, key: `top-up-${tag}` };
+    expect((await call("POST", "/api/users/v1/me/bank-account/top-up", topUp)).json.posted).toBe(10_050_000);
+    expect((await call("POST", "/api/users/v1/me/bank-account/top-up", topUp)).json.posted).toBe(10_050_000);
+    const statement = await call("GET", "/api/users/v1/me/bank-account/statement", { token });
+    expect(statement.json.items.map((e: { amount: number }) => e.amount)).toEqual([50_000, 10_000_000]);
+    expect((await call("DELETE", "/api/users/v1/me/bank-account", { token })).status).toBe(204);
+    const wrongPin = await call("POST", "/api/users/v1/me/bank-account", {
+      token,
+      body: { accountNumber: demo.json.number, pin: "0000" },
+    });
+    expect(wrongPin.status).toBe(401);
+    expect(wrongPin.json.code).toBe("PIN_INCORRECT");
+    const linked = await call("POST", "/api/users/v1/me/bank-account", {
+      token,
+      body: { accountNumber: demo.json.number, pin: "2580" },
+    });
+    expect(linked.status).toBe(201);
+    expect(linked.json.available).toBe(10_050_000);
+    expect((await call("GET", "/api/bank/v1/admin/ledger/check", { token })).status).toBe(403);
+
     // 4. refresh rotates the cookie; the old cookie again is reuse, which ends the family
     const refreshed = await call("POST", "/api/users/v1/auth/refresh", { cookie: login.cookie });
     expect(refreshed.status).toBe(200);
@@ -214,6 +244,12 @@ describe("the first journey, through the gateway, with a real email", () => {
     });
     expect(suspended.status).toBe(200);
     expect(suspended.json.status).toBe("SUSPENDED");
+    const ledger = await call("GET", "/api/bank/v1/admin/ledger/check", {
+      token: adminLogin.json.accessToken,
+    });
+    expect(ledger.status).toBe(200);
+    expect(ledger.json).toMatchObject({ ok: true, sumOfAllBalances: 0 });
+    expect(ledger.json.customerAndHouseBalances).toBe(ledger.json.netDeposits);
     const refused = await call("POST", "/api/users/v1/auth/login", { body: { email, password } });
     expect(refused.status).toBe(403);
     expect(refused.json.code).toBe("ACCOUNT_SUSPENDED");

@@ -21,6 +21,7 @@ export const SERVICES: ServiceSpec[] = [
     basePort: 4200,
     public: true,
   },
+  { name: "bank", dir: "services/bank", schema: "bank", basePort: 4600, public: true },
 ];
 
 export const GATEWAY: ServiceSpec = { name: "gateway", dir: "apps/gateway", basePort: 8080, public: false };

@@ -123,3 +123,29 @@ export async function firstAdmin(opts: { adminUrl: string; database: string; env
     await db.destroy();
   }
 }
+
+/**
+ * Each service's secret for signed requests (ADR 0006): from SERVICE_SECRETS (JSON) when set, else
+ * generated once into the data directory. The bank gets the map of its callers as RPC_CALLERS.
+ */
+export function serviceSecrets(
+  dataDir: string,
+  names: string[],
+  env: NodeJS.ProcessEnv,
+): Record<string, string> {
+  if (env.SERVICE_SECRETS) return JSON.parse(env.SERVICE_SECRETS) as Record<string, string>;
+  const file = resolve(dataDir, "keys/service-secrets.json");
+  const known: Record<string, string> = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+  let changed = false;
+  for (const n of names) {
+    if (!known[n]) {
+      known[n] = randomBytes(32).toString("base64url");
+      changed = true;
+    }
+  }
+  if (changed) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(known), { mode: 0o600 });
+  }
+  return known;
+}
