@@ -116,7 +116,7 @@ function rng(seed: number) {
 const hsl = (h: number, s: number, l: number) => `hsl(${Math.round(h)},${Math.round(s)}%,${Math.round(l)}%)`;
 
 /** An abstract picture (gradient, circles, bands) drawn as SVG and rasterised by sharp: no downloads. */
-export async function abstractImage(seed: number, width = 1200, height = 900): Promise<Buffer> {
+export async function abstractImage(seed: number, width = 1024, height = 768): Promise<Buffer> {
   const r = rng(seed);
   const hue = r() * 360;
   const shapes: string[] = [];
@@ -160,7 +160,7 @@ export async function seedDemo(
       country: a.country,
       biography: a.bio,
     });
-    await s.artists.setPortrait(created.id, await abstractImage(9000 + i, 600, 600));
+    await s.artists.setPortrait(created.id, await abstractImage(9000 + i, 480, 480));
     artistIds.push(created.id);
   }
   let n = 0;
@@ -191,7 +191,7 @@ export async function seedDemo(
       };
       const art = await s.artworks.create(body, "seed-demo");
       const images = [await abstractImage(n * 2 + 1)];
-      if (i % 2 === 0) images.push(await abstractImage(n * 2 + 2, 900, 1200));
+      if (i % 2 === 0) images.push(await abstractImage(n * 2 + 2, 768, 1024));
       await s.images.upload(art.id, images);
       n++;
     }

@@ -17,6 +17,8 @@ export async function readFiles(
   const files: Buffer[] = [];
   try {
     for await (const part of req.parts({
+      // Keep the client's name as sent (busboy would cut it to its base name): a path is refused below.
+      preservePath: true,
       limits: {
         fileSize: opts.maxBytes,
         files: opts.maxFiles,
