@@ -17,6 +17,7 @@ export type JobsDeps = {
   /** The database URL for the outbox relay's LISTEN connection. */
   databaseUrl: string;
   schedulerTickMs?: number;
+  schedulerFailureBackoffMs?: number;
   reconcileEveryMs?: number;
   holdStaleMs?: number;
   /** Which parts to run (all by default): tests switch some off. */

@@ -52,6 +52,7 @@ export async function startAuction(opts: { run?: JobsDeps["run"]; schedulerTickM
     log,
     databaseUrl: adb.url,
     schedulerTickMs: opts.schedulerTickMs ?? 50,
+    schedulerFailureBackoffMs: 500,
     run: opts.run,
     consumer: { backoffMs: () => 200, pullExpiresMs: 1000 },
   } satisfies JobsDeps;

@@ -275,15 +275,20 @@ export function createBiddingService(deps: { db: Kysely<AuctionDb>; bank: BankCl
     bankHoldId: string,
   ): Promise<BidAnswer> {
     const corr = input.correlationId;
-    const locked = await lockLot(trx, input.lotId);
-    if (!locked) throw fail("LOT_NOT_FOUND", "No such lot");
-    // Read after the lock: time spent queueing for the lot counts against the bidder.
-    const now = await dbNow(trx);
+    // Before the lot's lock, what does not need it (the lot's serial section stays short): this bid's
+    // own hold row (only this transaction and the reconciler touch a REQUESTED row), the bidder read
+    // model, and the bidder's alias (once given, an alias never changes).
     const lockedHold = await lockHold(trx, holdRowId);
     if (lockedHold?.status !== "REQUESTED")
       throw fail("BANK_UNAVAILABLE", "The hold for this bid was withdrawn; try again.");
     const hold = { ...lockedHold, bank_hold_id: bankHoldId };
     const bidder = await findBidder(trx, input.userId);
+    const knownAlias = await findAlias(trx, input.lotId, input.userId);
+
+    const locked = await lockLot(trx, input.lotId);
+    if (!locked) throw fail("LOT_NOT_FOUND", "No such lot");
+    // Read after the lock: time spent queueing for the lot counts against the bidder.
+    const now = await dbNow(trx);
 
     const reject = async (code: Code, details?: unknown): Promise<BidAnswer> => {
       await requestRelease(trx, hold, `bid rejected: ${code}`, corr);
@@ -313,7 +318,7 @@ export function createBiddingService(deps: { db: Kysely<AuctionDb>; bank: BankCl
     let row = locked;
     if (row.status === "SCHEDULED") row = await openLot(trx, row, now, corr);
 
-    let alias = await findAlias(trx, row.id, input.userId);
+    let alias = knownAlias ?? (await findAlias(trx, row.id, input.userId));
     let nextAlias = row.next_alias;
     if (alias === undefined) {
       alias = nextAlias++;
