@@ -45,6 +45,11 @@ export type GatewayDeps = {
   version?: string;
 };
 
+/** The service that owns `/media/<key>`, and the keys it makes (one random segment, no paths). */
+const MEDIA_SERVICE = "catalog";
+const MEDIA_KEY = /^[A-Za-z0-9_-]{22}\.[a-z]{1,12}\.(webp|jpg|png)$/;
+export const MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable";
+
 /** The longest an access token lives; only used when revoking, which the gateway never does. */
 const ACCESS_TTL_SECONDS = 900;
 
@@ -187,13 +192,10 @@ export async function buildGateway(deps: GatewayDeps) {
         const { route } = resolved;
         const caller = await checkAccess(route.operation.access, req.headers.authorization);
         req.gateway = { route, caller, rateClass: route.operation.rate ?? "default" };
+        const limit = route.operation.bodyLimit ?? config.BODY_LIMIT_BYTES;
         const length = Number(req.headers["content-length"] ?? 0);
-        if (length > config.BODY_LIMIT_BYTES) {
-          throw new AppError(
-            "PAYLOAD_TOO_LARGE",
-            413,
-            `The body is larger than ${config.BODY_LIMIT_BYTES} bytes`,
-          );
+        if (length > limit) {
+          throw new AppError("PAYLOAD_TOO_LARGE", 413, `The body is larger than ${limit} bytes`);
         }
       },
       handler: async (req, reply) => {
@@ -218,6 +220,7 @@ export async function buildGateway(deps: GatewayDeps) {
           }),
           body: hasBody ? req.raw : null,
           signal: aborted.signal,
+          bodyLimit: route.operation.bodyLimit ?? config.BODY_LIMIT_BYTES,
         });
         req.log.debug({ service: route.service, op: route.operation.id, instance: res.instance }, "proxied");
         reply.code(res.statusCode).headers(clientResponseHeaders(res.headers));
@@ -228,6 +231,48 @@ export async function buildGateway(deps: GatewayDeps) {
         return reply.send(res.body);
       },
     });
+  });
+
+  // Media (artwork images): `/media/<key>` is the catalog's, cacheable forever (a key never changes).
+  // Only GET/HEAD of one plain segment; anything else is a 404 here, never forwarded.
+  app.route({
+    method: ["GET", "HEAD"],
+    url: "/media/*",
+    schema: { hide: true },
+    logLevel: "warn",
+    // A page shows dozens of images: media has its own, larger budget per IP, apart from the API's.
+    config: {
+      rateLimit: {
+        max: config.RATE_LIMIT_DEFAULT * 10,
+        keyGenerator: (req: FastifyRequest) => `media:ip:${req.ip}`,
+      },
+    },
+    handler: async (req, reply) => {
+      const key = req.url.split("?")[0]!.slice("/media/".length);
+      if (!MEDIA_KEY.test(key) || !upstreams.has(MEDIA_SERVICE)) {
+        throw new AppError("NOT_FOUND", 404, "No such media");
+      }
+      const res = await upstreams.forward({
+        service: MEDIA_SERVICE,
+        method: req.method,
+        path: `/media/${key}`,
+        headers: upstreamRequestHeaders(req.headers, {
+          requestId: String(req.id),
+          clientIp: req.ip,
+          proto: req.protocol,
+          host: req.headers.host,
+        }),
+        body: null,
+      });
+      reply.code(res.statusCode).headers(clientResponseHeaders(res.headers));
+      if (res.statusCode === 200) reply.header("cache-control", MEDIA_CACHE_CONTROL);
+      else reply.header("cache-control", "no-store");
+      if (req.method === "HEAD" || res.statusCode === 304) {
+        await res.body.dump();
+        return reply.send();
+      }
+      return reply.send(res.body);
+    },
   });
 
   await app.register(webPlugin, { root: webRoot(config.WEB_DIST) });

@@ -13,7 +13,7 @@ type Item = {
 const ids = (items: Item[]) => items.map((i) => i.id);
 let kim: string;
 let lee: string;
-const art: Record<string, string> = {};
+const art = {} as Record<"sea" | "forest" | "bronze" | "photo" | "none", string> & Record<string, string>;
 
 async function lot(
   artworkId: string,

@@ -14,6 +14,8 @@ export type ForwardRequest = {
   /** The client's body, or null when there is none. Read lazily, at most once. */
   body: Readable | null;
   signal?: AbortSignal;
+  /** This request's body limit (an operation's own); the gateway-wide limit otherwise. */
+  bodyLimit?: number;
 };
 
 export type ForwardResponse = {
@@ -95,10 +97,11 @@ export function createUpstreams(opts: {
         throw new AppError("SERVICE_UNAVAILABLE", 503, `No instance of ${req.service} is configured`);
       }
       const counter = { bytes: 0 };
+      const bodyLimit = req.bodyLimit ?? opts.bodyLimit;
       const idempotent = req.method === "GET" || req.method === "HEAD";
       const refused: string[] = [];
       for (const instance of candidates) {
-        const body = req.body ? lazyCountedBody(req.body, counter, opts.bodyLimit) : null;
+        const body = req.body ? lazyCountedBody(req.body, counter, bodyLimit) : null;
         try {
           const res = await agent.request({
             origin: instance.origin,
@@ -118,7 +121,7 @@ export function createUpstreams(opts: {
         } catch (err) {
           body?.destroy();
           if (err instanceof BodyTooLargeError) {
-            throw new AppError("PAYLOAD_TOO_LARGE", 413, `The body is larger than ${opts.bodyLimit} bytes`);
+            throw new AppError("PAYLOAD_TOO_LARGE", 413, `The body is larger than ${bodyLimit} bytes`);
           }
           const code = errorCode(err);
           const nothingSent = counter.bytes === 0;
