@@ -1,5 +1,5 @@
 /** What other code (tests, `npm start`, other services' in-process tests) may use of the bank. */
-import type { Bus, Logger, Metrics } from "@arte/platform";
+import type { Bus, Logger } from "@arte/platform";
 import type { Kysely } from "kysely";
 import type { BankDb } from "./db/schema.js";
 import type { ScryptParams } from "./lib/pin.js";
@@ -34,7 +34,6 @@ export function startBankRpc(deps: {
   log: Logger;
   callers: Record<string, string>;
   allow?: Record<string, readonly string[]>;
-  metrics?: Metrics;
   /** PIN hashing cost (tests may lower it). */
   pinParams?: ScryptParams;
 }): BankRpcServer {

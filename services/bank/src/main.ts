@@ -32,7 +32,7 @@ await app.listen({ host: config.HOST, port: config.PORT });
 
 const relay = createOutboxRelay({ db, bus, log, metrics, listenUrl: config.DATABASE_URL, schema: SCHEMA });
 await relay.start();
-const rpc = startBankRpc({ bus, log, bank, callers: config.RPC_CALLERS, metrics });
+const rpc = startBankRpc({ bus, log, bank, callers: config.RPC_CALLERS });
 log.info({ port: config.PORT, callers: Object.keys(config.RPC_CALLERS) }, "bank service started");
 
 onShutdown(log, [

@@ -1,5 +1,5 @@
 import { bank, type RpcSpec } from "@arte/contracts";
-import { type Bus, type Logger, type Metrics, serveRpc } from "@arte/platform";
+import { type Bus, type Logger, serveRpc } from "@arte/platform";
 import type { Subscription } from "@nats-io/transport-node";
 import type { z } from "zod";
 import type { BankContext, BankService } from "../ledger/ledger.service.js";
@@ -13,7 +13,6 @@ export type BankRpcDeps = {
   callers: Record<string, string>;
   /** per-RPC allow lists; defaults to {@link BANK_RPC_ALLOW} */
   allow?: Record<string, readonly string[]>;
-  metrics?: Metrics;
   /** queue group (default "bank") */
   queue?: string;
 };
