@@ -2,6 +2,7 @@ import { AUCTION_STREAM, auctionOperations, HoldReleaseRequestedV1, lotEvents } 
 import { BANK_STREAM, bankOperations } from "./bank.js";
 import { CATALOG_STREAM, catalogOperations } from "./catalog.js";
 import type { EventSchema, StreamSpec } from "./events.js";
+import { historyAuctionEvents, historyCatalogEvents, historyOperations } from "./history.js";
 import type { Operation } from "./http.js";
 import { notificationOperations } from "./notification.js";
 import {
@@ -20,6 +21,7 @@ export * as catalog from "./catalog.js";
 export { CATALOG_STREAM } from "./catalog.js";
 export * from "./common.js";
 export * from "./events.js";
+export * as history from "./history.js";
 export * from "./http.js";
 export * from "./money.js";
 export * as notification from "./notification.js";
@@ -37,6 +39,7 @@ export const SERVICE_OPERATIONS: Record<string, Record<string, Operation>> = {
   bank: bankOperations,
   catalog: catalogOperations,
   auction: auctionOperations,
+  history: historyOperations,
 };
 
 /**
@@ -51,4 +54,6 @@ export const SUBSCRIPTIONS: { service: string; stream: string; events: EventSche
   },
   { service: "catalog", stream: AUCTION_STREAM.name, events: [...lotEvents] },
   { service: "auction", stream: AUCTION_STREAM.name, events: [HoldReleaseRequestedV1] },
+  { service: "history", stream: AUCTION_STREAM.name, events: [...historyAuctionEvents] },
+  { service: "history", stream: CATALOG_STREAM.name, events: [...historyCatalogEvents] },
 ];
