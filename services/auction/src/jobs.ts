@@ -37,6 +37,7 @@ export async function startJobs(deps: JobsDeps) {
     db,
     log: log.child({ job: "scheduler" }),
     tickMs: deps.schedulerTickMs,
+    failureBackoffMs: deps.schedulerFailureBackoffMs,
   });
   const reconciler = createReconciler({
     db,
