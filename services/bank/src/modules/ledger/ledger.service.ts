@@ -60,6 +60,16 @@ export const toHold = (h: HoldRow): z.input<typeof bank.Hold> => ({
   endedAt: h.ended_at?.toISOString() ?? null,
 });
 
+/** A journal or hold row that names an unknown account fails its foreign key: that is a 404, not a 500. */
+function notFoundOnForeignKey(e: unknown): never {
+  const pg = e as { code?: string; constraint?: string; detail?: string };
+  if (pg?.code === "23503") {
+    const accountId = /\(([0-9a-f-]{36})\)/.exec(pg.detail ?? "")?.[1];
+    throw fail("ACCOUNT_NOT_FOUND", "There is no such account", accountId ? { accountId } : undefined);
+  }
+  throw e;
+}
+
 /** One balance change of a transaction; applied in lock order (customers, HOUSE, CASH). */
 type Posting = {
   accountId: string;
@@ -254,20 +264,24 @@ export function createBankService(deps: BankServiceDeps) {
     async placeHold(req: Req<typeof bank.PlaceHold>, ctx: BankContext): Promise<Res<typeof bank.PlaceHold>> {
       const { key, ...args } = req;
       return mutate("hold", key, args, ctx, async (trx) => {
-        const acct = await repo.reserve(trx, req.accountId, req.amount);
-        if (!acct) throw await explain(trx, req.accountId, req.amount, "reserve");
-        const h = await repo.insertHold(trx, {
-          id: randomUUID(),
-          accountId: req.accountId,
-          amount: req.amount,
-          reference: req.reference,
-        });
+        // The account row is locked last (by the guarded UPDATE), so a hot account is held for the
+        // shortest time: hold row and event first (an unknown account fails the hold's foreign key).
+        const h = await repo
+          .insertHold(trx, {
+            id: randomUUID(),
+            accountId: req.accountId,
+            amount: req.amount,
+            reference: req.reference,
+          })
+          .catch(notFoundOnForeignKey);
         await enqueue(
           trx,
           bank.HoldPlacedV1,
           { holdId: h.id, accountId: h.account_id, amount: h.amount, reference: h.reference },
           { correlationId: ctx.correlationId },
         );
+        const acct = await repo.reserve(trx, req.accountId, req.amount);
+        if (!acct) throw await explain(trx, req.accountId, req.amount, "reserve");
         return toHold(h);
       });
     },
@@ -280,13 +294,13 @@ export function createBankService(deps: BankServiceDeps) {
       return mutate("release", key, args, ctx, async (trx) => {
         const h = await repo.endHold(trx, req.holdId, { status: "RELEASED" });
         if (!h) throw await holdGone(trx, req.holdId);
-        await repo.settleHold(trx, h.account_id, h.amount, 0);
         await enqueue(
           trx,
           bank.HoldReleasedV1,
           { holdId: h.id, accountId: h.account_id, amount: h.amount, reference: h.reference },
           { correlationId: ctx.correlationId },
         );
+        await repo.settleHold(trx, h.account_id, h.amount, 0);
         return toHold(h);
       });
     },
@@ -309,25 +323,18 @@ export function createBankService(deps: BankServiceDeps) {
         if (req.payeeAccountId === pending.account_id)
           throw fail("SAME_ACCOUNT", "The payee is the account that holds the funds");
         const { captured, released } = splitCapture(pending.amount, req.amount);
-        // Balances first (an unknown or closed payee is refused here), then the journal row and the hold.
-        await applyPostings(trx, [
-          {
-            accountId: pending.account_id,
+        const t = await repo
+          .insertTransfer(trx, {
+            id: randomUUID(),
+            debit: pending.account_id,
+            credit: req.payeeAccountId,
             amount: captured,
-            apply: (x) => repo.settleHold(x, pending.account_id, pending.amount, captured),
-          },
-          creditOf(req.payeeAccountId, captured),
-        ]);
-        const t = await repo.insertTransfer(trx, {
-          id: randomUUID(),
-          debit: pending.account_id,
-          credit: req.payeeAccountId,
-          amount: captured,
-          kind: "CAPTURE",
-          reference: pending.reference,
-          key,
-          holdId: pending.id,
-        });
+            kind: "CAPTURE",
+            reference: pending.reference,
+            key,
+            holdId: pending.id,
+          })
+          .catch(notFoundOnForeignKey);
         const h = await repo.endHold(trx, pending.id, {
           status: "CAPTURED",
           capturedAmount: captured,
@@ -349,6 +356,15 @@ export function createBankService(deps: BankServiceDeps) {
           },
           { correlationId: ctx.correlationId },
         );
+        // Balances last: the payer's and the (hot) payee's rows are locked for the shortest time.
+        await applyPostings(trx, [
+          {
+            accountId: pending.account_id,
+            amount: captured,
+            apply: (x) => repo.settleHold(x, pending.account_id, pending.amount, captured),
+          },
+          creditOf(req.payeeAccountId, captured),
+        ]);
         return { ...toHold(h), transferId: t.id };
       });
     },
