@@ -7,6 +7,7 @@ import {
   type UpdateArtistBody,
   type UpdateArtworkBody,
 } from "@arte/contracts/catalog.js";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { guardFor } from "../../lib/routes.js";
 import type { ArtistsService } from "../artists/artists.service.js";
@@ -26,14 +27,14 @@ export const catalogRoutes: FastifyPluginAsyncZod<{
 }> = async (app, { artworks, artists, listing, watchlist }) => {
   const route = <O extends (typeof ops)[keyof typeof ops]>(
     op: O,
-    handler: Parameters<typeof app.route>[0]["handler"],
+    handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
   ) =>
     app.route({
       method: op.method,
       url: op.path,
       schema: { ...routeSchema(op), tags },
       onRequest: guardFor(app, op),
-      handler,
+      handler: (req, reply) => handler(req, reply),
     });
 
   route(ops.getReference, async (_req, reply) =>
