@@ -1,6 +1,7 @@
 import { SERVICE_OPERATIONS } from "@arte/contracts";
 import {
   AppError,
+  type Bus,
   createHttpApp,
   createRevocationStore,
   type Logger,
@@ -15,9 +16,11 @@ import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
+import websocket from "@fastify/websocket";
 import type { FastifyRequest } from "fastify";
 import { createAccessCheck } from "./auth.js";
 import type { GatewayConfig } from "./config.js";
+import { type ChangeSource, createLive } from "./live/index.js";
 import { buildOpenApiDocument } from "./openapi.js";
 import { clientResponseHeaders, upstreamRequestHeaders } from "./proxy/headers.js";
 import { createUpstreams } from "./proxy/upstreams.js";
@@ -43,6 +46,10 @@ export type GatewayDeps = {
   /** The operation tables routed and documented; the contracts' SERVICE_OPERATIONS by default. */
   operations?: OperationTable;
   version?: string;
+  /** NATS: with it, the live feed (`GET /api/live`) runs on this instance; without it, there is none. */
+  bus?: Bus;
+  /** Where the live feed's catch-up comes from (the auction service's RPC by default). */
+  liveChanges?: ChangeSource;
 };
 
 /** The service that owns `/media/<key>`, and the keys it makes (one random segment, no paths). */
@@ -72,8 +79,18 @@ export async function buildGateway(deps: GatewayDeps) {
     verifier: deps.verifier,
     revocations: createRevocationStore(deps.redis, { accessTtlSeconds: ACCESS_TTL_SECONDS }),
   });
+  const live = deps.bus
+    ? createLive({
+        bus: deps.bus,
+        config,
+        log: deps.log,
+        checkAccess,
+        ...(deps.liveChanges ? { changes: deps.liveChanges } : {}),
+      })
+    : null;
   const readiness: ReadinessCheck[] = [
     { name: "redis", check: () => deps.redis.ping() },
+    ...(live?.readiness ?? []),
     ...upstreams.services().map((service) => ({
       name: `upstream:${service}`,
       check: () => upstreams.probe(service, config.UPSTREAM_HEALTH_TIMEOUT_MS),
@@ -90,6 +107,15 @@ export async function buildGateway(deps: GatewayDeps) {
   });
   app.decorateRequest("gateway", null);
   app.addHook("onClose", async () => upstreams.close());
+  if (live) {
+    // Before any route: the plugin wraps routes as they are added, so an upgrade elsewhere is refused.
+    await app.register(websocket, {
+      options: { maxPayload: 16 * 1024 },
+      // Shutdown tells every socket to reconnect (to another instance) and stops the stream tail.
+      preClose: async () => live.close(),
+    });
+    app.addHook("onReady", async () => live.start());
+  }
 
   // The gateway is public; its metrics are for the scraper only.
   app.addHook("onRequest", async (req) => {
@@ -173,6 +199,9 @@ export async function buildGateway(deps: GatewayDeps) {
     reply.header("cache-control", "no-store");
     return { now: new Date(epochMs).toISOString(), epochMs };
   });
+
+  // The live feed (src/live): WebSocket upgrade of GET /api/live.
+  live?.sockets.route(app);
 
   await app.register(async (api) => {
     // Bodies are streamed to the service untouched: no parsing here (a malformed body is the

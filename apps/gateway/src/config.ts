@@ -17,7 +17,7 @@ const csv = (fallback = "") =>
 const DEFAULT_WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
 
 /**
- * The gateway's settings. BaseEnv's DATABASE_URL and NATS_* have defaults and are simply unused here.
+ * The gateway's settings. BaseEnv's DATABASE_URL is unused here; NATS_* connect the live feed.
  * Upstreams are not listed in the schema: every `UPSTREAM_<SERVICE>` variable is one service (see `upstreamsFrom`).
  */
 export const GatewayEnv = BaseEnv.extend({
@@ -47,6 +47,21 @@ export const GatewayEnv = BaseEnv.extend({
   WEB_DIST: z.string().default(DEFAULT_WEB_DIST),
   /** Client IPs allowed to read /metrics (the gateway is public; its metrics are not). */
   METRICS_ALLOW: csv("127.0.0.1,::1,::ffff:127.0.0.1"),
+  // The live feed (GET /api/live, WebSocket): see src/live.
+  /** Lots one socket may watch at once; over it, the subscription is refused (TOO_MANY_LOTS). */
+  LIVE_MAX_LOTS_PER_SOCKET: z.coerce.number().int().positive().default(50),
+  /** Open sockets per client IP on this instance; over it, the new socket is closed with 4429. */
+  LIVE_MAX_SOCKETS_PER_IP: z.coerce.number().int().positive().default(20),
+  /** Bytes queued for a socket before it counts as a slow consumer and is closed with 4408. */
+  LIVE_MAX_BUFFER_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(512 * 1024),
+  /** A client further behind than this many changes of a lot gets a snapshot instead (≤ 500). */
+  LIVE_CATCH_UP_MAX: z.coerce.number().int().min(1).max(500).default(200),
+  /** Protocol-level ping interval; a socket that did not answer the previous one is dropped. */
+  LIVE_HEARTBEAT_MS: z.coerce.number().int().positive().default(30_000),
 });
 
 export type GatewayConfig = z.infer<typeof GatewayEnv> & {

@@ -23,6 +23,7 @@ export * from "./common.js";
 export * from "./events.js";
 export * as history from "./history.js";
 export * from "./http.js";
+export * as live from "./live.js";
 export * from "./money.js";
 export * as notification from "./notification.js";
 export * from "./rpc.js";
