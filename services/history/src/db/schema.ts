@@ -39,7 +39,7 @@ export interface BidTable {
   user_id: string;
   amount: number;
   kind: BidKind;
-  leading: boolean;
+  leading_after: boolean;
   placed_at: Date;
   event_id: string;
 }
@@ -64,7 +64,7 @@ export interface BidAttemptTable {
   outcome: BidOutcome;
   code: string | null;
   kind: BidKind | null;
-  leading: boolean | null;
+  leading_after: boolean | null;
   next_minimum: number | null;
   at: Date;
 }

@@ -39,7 +39,7 @@ export const m0001History: Migration = {
         user_id uuid not null,
         amount ${MONEY},
         kind text not null check (kind in ('BID', 'RAISE', 'BUY_NOW')),
-        leading boolean not null,
+        leading_after boolean not null,
         placed_at timestamptz not null,
         event_id uuid not null,
         constraint bid_lot_version unique (lot_id, version)
@@ -67,7 +67,7 @@ export const m0001History: Migration = {
         outcome text not null check (outcome in ('ACCEPTED', 'REJECTED')),
         code text,
         kind text check (kind in ('BID', 'RAISE', 'BUY_NOW')),
-        leading boolean,
+        leading_after boolean,
         next_minimum bigint,
         at timestamptz not null,
         constraint bid_attempt_code check ((outcome = 'REJECTED') = (code is not null))

@@ -35,7 +35,7 @@ export const auditRepository = {
         "bid_attempt.outcome",
         "bid_attempt.code",
         "bid_attempt.kind",
-        "bid_attempt.leading",
+        "bid_attempt.leading_after",
         "bid_attempt.next_minimum",
         "bid_attempt.at",
         "bidder_alias.alias",

@@ -33,7 +33,7 @@ export function createAuditService(deps: { db: Kysely<HistoryDb> }) {
           outcome: r.outcome,
           code: r.code,
           kind: r.kind,
-          leading: r.leading,
+          leading: r.leading_after,
           nextMinimum: r.next_minimum,
           at: r.at.toISOString(),
           eventId: r.event_id,

@@ -20,7 +20,7 @@ export const bidsRepository = {
         "bid.user_id",
         "bid.amount",
         "bid.kind",
-        "bid.leading",
+        "bid.leading_after",
         "bid.placed_at",
         "bidder_alias.alias",
       ])

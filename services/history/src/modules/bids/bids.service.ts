@@ -33,7 +33,7 @@ export function createBidsService(deps: { db: Kysely<HistoryDb> }) {
           you: viewerId !== null && r.user_id === viewerId,
           amount: r.amount,
           kind: r.kind,
-          leading: r.leading,
+          leading: r.leading_after,
           placedAt: r.placed_at.toISOString(),
         })),
         nextCursor: rows.length > q.limit && last ? encodeCursor({ v: last.version }) : null,

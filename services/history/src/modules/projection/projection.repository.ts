@@ -117,7 +117,7 @@ export const projectionRepository = {
         user_id: b.userId,
         amount: b.amount,
         kind: b.kind,
-        leading: b.leading,
+        leading_after: b.leading,
         placed_at: b.placedAt,
         event_id: b.eventId,
       })

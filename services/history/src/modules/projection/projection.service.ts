@@ -92,7 +92,7 @@ export function createProjectionService(deps: { db: Kysely<HistoryDb>; log: Logg
                 outcome: "ACCEPTED",
                 code: null,
                 kind,
-                leading,
+                leading_after: leading,
                 next_minimum: null,
                 at: placedAt,
               });
@@ -122,7 +122,7 @@ export function createProjectionService(deps: { db: Kysely<HistoryDb>; log: Logg
           outcome: "REJECTED",
           code: d.code,
           kind: null,
-          leading: null,
+          leading_after: null,
           next_minimum: d.nextMinimum ?? null,
           at: new Date(d.at),
         });
