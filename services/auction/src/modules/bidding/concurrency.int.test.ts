@@ -100,4 +100,4 @@ it("300 concurrent bids from 30 bidders on one lot: one leader, the rules' price
       `${accepted.length} accepted, answers ${JSON.stringify(Object.fromEntries(statuses))}, ` +
       `final price ${replay.price}, ${holdRows.length} holds asked`,
   );
-});
+}, 90_000);

@@ -55,10 +55,10 @@ describe("the scheduler", () => {
   });
 
   it("sells to the leader at close (winner's hold WON and still held); releases every other hold", async () => {
-    const lot = await lotAt(150, 1200);
-    await sleep(200);
     const a = await h.bidder();
     const b = await h.bidder();
+    const lot = await lotAt(150, 2000);
+    await sleep(Date.parse(lot.startsAt as string) - Date.now());
     await h.bid(lot.lotId, a.token, { amount: 100_000, maxAmount: 300_000 });
     await h.bid(lot.lotId, b.token, { amount: 200_000 });
     const row = await waitStatus(lot.lotId, ["SOLD"], 5000);
@@ -88,9 +88,9 @@ describe("the scheduler", () => {
   });
 
   it("reserve not met → UNSOLD and every hold released", async () => {
-    const lot = await lotAt(150, 900, { reservePrice: 1_000_000 });
-    await sleep(200);
     const a = await h.bidder();
+    const lot = await lotAt(150, 1500, { reservePrice: 1_000_000 });
+    await sleep(Date.parse(lot.startsAt as string) - Date.now());
     await h.bid(lot.lotId, a.token, { amount: 100_000, maxAmount: 500_000 });
     const row = await waitStatus(lot.lotId, ["UNSOLD"], 5000);
     expect(row.outcome_reason).toBe("RESERVE_NOT_MET");
@@ -99,9 +99,9 @@ describe("the scheduler", () => {
   });
 
   it("bids racing endsAt: none accepted at or after it; the price follows from the accepted ones", async () => {
-    const lot = await lotAt(150, 1000);
     const bidders = await Promise.all(Array.from({ length: 6 }, () => h.bidder()));
-    await sleep(200);
+    const lot = await lotAt(150, 1500);
+    await sleep(Date.parse(lot.startsAt as string) - Date.now());
     const endsAt = Date.parse(lot.endsAt as string);
     let amount = 100_000;
     const answers: { status: number; code?: string }[] = [];
@@ -133,9 +133,10 @@ describe("the scheduler", () => {
   });
 
   it("soft close: a late bid moves the end, and the scheduler closes at the new end", async () => {
-    const lot = await lotAt(150, 1500, { softCloseSeconds: 2 });
     const a = await h.bidder();
-    await sleep(Date.parse(lot.endsAt as string) - Date.now() - 500);
+    // the whole lot lies in the 2 s window: any bid extends it
+    const lot = await lotAt(150, 1500, { softCloseSeconds: 2 });
+    await sleep(Date.parse(lot.startsAt as string) - Date.now());
     const res = await h.bid(lot.lotId, a.token, { amount: 100_000 });
     expect(res.json()).toMatchObject({ extended: true });
     const newEnd = Date.parse((res.json() as { endsAt: string }).endsAt);
@@ -197,11 +198,11 @@ describe("the scheduler", () => {
 describe("restart", () => {
   it("closes lots whose end passed while stopped, refusing late bids meanwhile; catches up lots it never opened", async () => {
     await h.stopJobs();
-    const lot = await lotAt(100, 700);
-    const never = await lotAt(100, 300);
     const a = await h.bidder();
     const b = await h.bidder();
-    await sleep(150);
+    const lot = await lotAt(100, 1200);
+    const never = await lotAt(100, 300);
+    await sleep(Date.parse(lot.startsAt as string) - Date.now());
     expect((await h.bid(lot.lotId, a.token, { amount: 100_000 })).statusCode).toBe(201);
     await sleep(Date.parse(lot.endsAt as string) - Date.now() + 100);
     // the scheduler is down: the lot is still OPEN, but the bid transaction knows the time
