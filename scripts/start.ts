@@ -17,6 +17,7 @@ import {
   firstAdmin,
   migrateAll,
   ROOT,
+  seedDemoData,
   serviceSecrets,
   signingKeys,
 } from "./lib/setup.js";
@@ -78,6 +79,8 @@ async function main() {
   await createStreams({ natsUrl: NATS_URL, prefix: NATS_PREFIX, say });
   const keys = await signingKeys(DATA_DIR, env);
   const admin = await firstAdmin({ adminUrl: ADMIN_URL, database: DATABASE, env });
+  const blobDir = resolve(DATA_DIR, "blobs");
+  await seedDemoData({ adminUrl: ADMIN_URL, database: DATABASE, blobDir, say });
   const secrets = serviceSecrets(
     DATA_DIR,
     SERVICES.map((s) => s.name),
@@ -143,6 +146,7 @@ async function main() {
         ...(svc.name === "bank" ? { RPC_CALLERS: bankCallers } : {}),
         // npm start is the demo and dev system: demo bank accounts are on unless switched off.
         DEMO_BANK: env.DEMO_BANK ?? "true",
+        BLOB_DIR: env.BLOB_DIR ?? blobDir,
         SMTP_URL: smtpUrl,
       });
       started.push({ svc, port, label });

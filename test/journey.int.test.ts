@@ -207,6 +207,19 @@ describe("the first journey, through the gateway, with a real email", () => {
     expect(linked.json.available).toBe(10_050_000);
     expect((await call("GET", "/api/bank/v1/admin/ledger/check", { token })).status).toBe(403);
 
+    // 3c. browse the demo catalogue, load an image through the gateway, watch an artwork
+    const listing = await call("GET", "/api/catalog/v1/artworks?sort=newest&limit=5");
+    expect(listing.status).toBe(200);
+    expect(listing.json.items).toHaveLength(5);
+    const art = listing.json.items[0];
+    const img = await fetch(`${GW}${art.primaryImage.variants.thumb.url}`);
+    expect(img.status).toBe(200);
+    expect(img.headers.get("content-type")).toBe("image/webp");
+    expect(img.headers.get("cache-control")).toContain("immutable");
+    expect((await call("PUT", `/api/catalog/v1/me/watchlist/${art.id}`, { token })).status).toBeLessThan(300);
+    const watched = await call("GET", "/api/catalog/v1/me/watchlist", { token });
+    expect(JSON.stringify(watched.json)).toContain(art.id);
+
     // 4. refresh rotates the cookie; the old cookie again is reuse, which ends the family
     const refreshed = await call("POST", "/api/users/v1/auth/refresh", { cookie: login.cookie });
     expect(refreshed.status).toBe(200);

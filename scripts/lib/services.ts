@@ -10,6 +10,8 @@ export type ServiceSpec = {
   basePort: number;
   /** Whether the gateway proxies `/api/<name>/…` to it. */
   public: boolean;
+  /** Postgres extensions created (by the admin connection) in its schema before its migrations. */
+  extensions?: string[];
 };
 
 export const SERVICES: ServiceSpec[] = [
@@ -20,6 +22,14 @@ export const SERVICES: ServiceSpec[] = [
     schema: "notification",
     basePort: 4200,
     public: true,
+  },
+  {
+    name: "catalog",
+    dir: "services/catalog",
+    schema: "catalog",
+    basePort: 4300,
+    public: true,
+    extensions: ["pg_trgm"],
   },
   { name: "bank", dir: "services/bank", schema: "bank", basePort: 4600, public: true },
 ];

@@ -6,6 +6,7 @@ import { durableName, STREAMS, SUBSCRIPTIONS } from "@arte/contracts";
 import {
   connectBus,
   createDb,
+  createLogger,
   ensureConsumer,
   ensureStreams,
   generateSigningKey,
@@ -14,6 +15,7 @@ import {
   provisionServiceSchema,
 } from "@arte/platform";
 import type { Migration } from "kysely";
+import pg from "pg";
 import type { Say } from "./infra.js";
 import { roleOf, SERVICES } from "./services.js";
 
@@ -41,6 +43,10 @@ export async function migrateAll(opts: { adminUrl: string; database: string; say
     if (!svc.schema) continue;
     const role = roleOf(svc.schema);
     await provisionServiceSchema(adminDbUrl, { schema: svc.schema, role });
+    for (const ext of svc.extensions ?? []) {
+      // Extensions need a superuser; the service's role then uses them inside its own schema.
+      await adminQuery(adminDbUrl, `create extension if not exists ${ext} with schema ${svc.schema}`);
+    }
     const mod = (await import(pathToFileURL(resolve(ROOT, svc.dir, "src/db/migrations/index.ts")).href)) as {
       migrations: Record<string, Migration>;
     };
@@ -148,4 +154,48 @@ export function serviceSecrets(
     writeFileSync(file, JSON.stringify(known), { mode: 0o600 });
   }
   return known;
+}
+
+async function adminQuery(url: string, query: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(query);
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * Demo data on the first run (each seed does nothing when its data exists): artists and artworks with
+ * generated images in the catalog.
+ */
+export async function seedDemoData(opts: { adminUrl: string; database: string; blobDir: string; say: Say }) {
+  const catalog = (await import(pathToFileURL(resolve(ROOT, "services/catalog/src/index.ts")).href)) as {
+    seedDemo: (deps: {
+      db: unknown;
+      blobs: unknown;
+      log: unknown;
+    }) => Promise<{ artists: number; artworks: number; skipped: boolean }>;
+    createFsBlobStore: (o: { root: string }) => unknown;
+  };
+  const db = createDb<unknown>({
+    url: dbUrl(opts.adminUrl, opts.database, roleOf("catalog")),
+    schema: "catalog",
+    max: 2,
+  });
+  try {
+    const r = await catalog.seedDemo({
+      db,
+      blobs: catalog.createFsBlobStore({ root: opts.blobDir }),
+      log: createLogger({ service: "seed", instance: "launcher", level: "warn" }),
+    });
+    opts.say(
+      r.skipped
+        ? "demo       catalog already has artworks"
+        : `demo       ${r.artists} artists, ${r.artworks} artworks with generated images`,
+    );
+  } finally {
+    await db.destroy();
+  }
 }
