@@ -8,6 +8,8 @@ import {
 } from "@arte/platform";
 import type { Kysely } from "kysely";
 import type { NotificationDb } from "./db/schema.js";
+import { notificationsRoutes } from "./modules/inapp/notifications.routes.js";
+import { createNotificationsService } from "./modules/inapp/notifications.service.js";
 import { messagesRoutes } from "./modules/messages/messages.routes.js";
 import { createMessagesService } from "./modules/messages/messages.service.js";
 
@@ -20,7 +22,7 @@ export type AppDeps = {
   instance?: string;
 };
 
-/** The HTTP app (health, readiness, metrics, admin API). It never listens: main.ts does, tests inject. */
+/** The HTTP app (health, readiness, metrics, admin API, the caller's in-app notifications). It never listens: main.ts does, tests inject. */
 export async function buildApp(deps: AppDeps) {
   const app = createHttpApp({
     service: "notification",
@@ -31,5 +33,6 @@ export async function buildApp(deps: AppDeps) {
   });
   await app.register(authPlugin, { verifier: deps.verifier });
   await app.register(messagesRoutes, { messages: createMessagesService({ db: deps.db }) });
+  await app.register(notificationsRoutes, { notifications: createNotificationsService({ db: deps.db }) });
   return app;
 }

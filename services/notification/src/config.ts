@@ -18,6 +18,12 @@ export const NotificationEnv = BaseEnv.extend({
   MAIL_FROM: z.string().min(3).default("Arte Moderni <no-reply@arte-moderni.local>"),
   /** Where links in emails point (the web app); no trailing slash. */
   PUBLIC_URL: httpUrl.default("http://localhost:8080"),
+  /** At most one outbid email per (user, lot) within this many seconds. */
+  OUTBID_EMAIL_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
+  /** "Starting soon" emails go to watchers this many minutes before a lot starts. */
+  REMINDER_LEAD_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  /** How often the reminder job looks for due reminders (ms). */
+  REMINDER_TICK_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
 });
 export type NotificationConfig = z.infer<typeof NotificationEnv>;
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { durableName, type EventSchema, USER_STREAM } from "@arte/contracts";
+import { durableName, type EventSchema, STREAMS, USER_STREAM } from "@arte/contracts";
 import type { Bus } from "@arte/platform";
 import { type TestSmtp, testLogger } from "@arte/testing";
 import type { Kysely } from "kysely";
@@ -14,11 +14,20 @@ export const PUBLIC_URL = "https://arte.example";
 export const MAIL_FROM = "Arte Moderni <no-reply@arte-moderni.test>";
 
 /** The service's consumers wired to a test database, bus and SMTP server, with a short backoff. */
-export async function startService(opts: { db: Kysely<NotificationDb>; bus: Bus; smtp: TestSmtp }) {
+export async function startService(opts: {
+  db: Kysely<NotificationDb>;
+  bus: Bus;
+  smtp: TestSmtp;
+  streams?: string[];
+  outbidEmailWindowMs?: number;
+}) {
   const log = testLogger("notification");
   const mailer = createMailer({ smtpUrl: opts.smtp.url, from: MAIL_FROM, sendTimeoutMs: 5_000 });
   const delivery = createDeliveryService({ db: opts.db, mailer, templates: loadTemplates(), log });
   const consumers = await startConsumers({
+    db: opts.db,
+    streams: opts.streams ?? [USER_STREAM.name],
+    outbidEmailWindowMs: opts.outbidEmailWindowMs,
     bus: opts.bus,
     log,
     delivery,
@@ -28,6 +37,7 @@ export async function startService(opts: { db: Kysely<NotificationDb>; bus: Bus;
   });
   return {
     delivery,
+    log,
     async stop() {
       await consumers.stop();
       mailer.close();
@@ -60,7 +70,9 @@ export const durable = (schema: EventSchema) => durableName("notification", sche
 
 /** True once the durable consumer has nothing pending and nothing unacknowledged. */
 export async function consumerIdle(bus: Bus, schema: EventSchema) {
-  const info = await bus.jsm.consumers.info(bus.stream(USER_STREAM.name), durable(schema));
+  const type = schema.shape.type.value;
+  const stream = STREAMS.find((s) => s.subjects.some((subj) => type.startsWith(subj.slice(0, -1))));
+  const info = await bus.jsm.consumers.info(bus.stream(stream?.name ?? USER_STREAM.name), durable(schema));
   return info.num_pending === 0 && info.num_ack_pending === 0;
 }
 

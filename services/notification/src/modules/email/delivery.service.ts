@@ -5,7 +5,7 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { NotificationDb } from "../../db/schema.js";
 import { classifySmtpError, DEFAULT_SEND_TIMEOUT_MS, describeSmtpError, type Mailer } from "./mailer.js";
-import { sentMessageRepository as repo } from "./sent-message.repository.js";
+import { type ClaimGate, sentMessageRepository as repo } from "./sent-message.repository.js";
 import type { Templates, TemplateVars } from "./templates.js";
 
 export type EmailRequest<T extends EmailTemplate> = {
@@ -14,11 +14,21 @@ export type EmailRequest<T extends EmailTemplate> = {
   to: string;
   locale: string;
   vars: TemplateVars[T];
+  /** The user it is for, when known (emails about auctions). */
+  userId?: string;
   /** A code that is worthless after this instant: the email is skipped once it has passed. */
   expiresAt?: Date;
 };
 
 export type DeliveryOutcome = "sent" | "already-done" | "skipped";
+
+export type DeliverOptions = {
+  /**
+   * Runs in the transaction that claims the send, only for a first claim: null lets it go ahead,
+   * a string records the row SKIPPED with that reason (the outbid throttle).
+   */
+  gate?: ClaimGate;
+};
 
 const RecipientAddress = z.email();
 
@@ -55,9 +65,38 @@ export function createDeliveryService(deps: DeliveryDeps) {
   const now = deps.now ?? (() => new Date());
 
   return {
+    /**
+     * Records that an email was deliberately not sent (the recipient is unknown here, say), once per
+     * (event, template); nothing is rendered and SMTP is not touched.
+     */
+    async recordSkipped(req: {
+      eventId: string;
+      template: EmailTemplate;
+      userId?: string;
+      recipient?: string;
+      reason: string;
+    }): Promise<void> {
+      await repo.claim(
+        db,
+        {
+          id: randomUUID(),
+          eventId: req.eventId,
+          template: req.template,
+          userId: req.userId ?? null,
+          recipient: (req.recipient ?? "").slice(0, 320),
+          locale: "ko",
+          subject: "",
+          status: "SKIPPED",
+          error: req.reason,
+        },
+        staleAfterMs,
+      );
+    },
+
     async deliver<T extends EmailTemplate>(
       req: EmailRequest<T>,
       log: Logger = deps.log,
+      opts: DeliverOptions = {},
     ): Promise<DeliveryOutcome> {
       const rendered = templates.render(req.template, req.locale, req.vars);
       const expired = req.expiresAt !== undefined && req.expiresAt.getTime() <= now().getTime();
@@ -66,6 +105,7 @@ export function createDeliveryService(deps: DeliveryDeps) {
         id: randomUUID(),
         eventId: req.eventId,
         template: req.template,
+        userId: req.userId ?? null,
         recipient: req.to.slice(0, 320),
         locale: rendered.locale,
         subject: rendered.subject,
@@ -76,15 +116,19 @@ export function createDeliveryService(deps: DeliveryDeps) {
           ? ({ status: "SKIPPED", error: "the code had expired before it could be sent" } as const)
           : ({ status: "PENDING" } as const);
 
-      const { row, created } = await repo.claim(db, { ...base, ...initial }, staleAfterMs);
+      const claimed = opts.gate
+        ? await repo.claimGated(db, { ...base, ...initial }, staleAfterMs, opts.gate)
+        : await repo.claim(db, { ...base, ...initial }, staleAfterMs);
+      if (!claimed) throw new SendInProgressError(`${req.template}: claimed concurrently`);
+      const { row, created } = claimed;
       const mlog = log.child({ sentMessageId: row.id, template: req.template, eventId: req.eventId });
 
-      if (created && initial.status !== "PENDING") {
-        if (initial.status === "SKIPPED") {
-          mlog.info("code expired before sending; skipped");
+      if (created && row.status !== "PENDING") {
+        if (row.status === "SKIPPED") {
+          mlog.info({ reason: row.error }, "not sent; skipped");
           return "skipped";
         }
-        throw new PermanentError(`${req.template}: ${initial.error}`);
+        throw new PermanentError(`${req.template}: ${row.error}`);
       }
 
       if (!created) {

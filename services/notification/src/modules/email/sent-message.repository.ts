@@ -1,6 +1,6 @@
 import type { EmailTemplate, SentMessageStatus } from "@arte/contracts/notification.js";
 import type { Executor } from "@arte/platform";
-import { sql } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { NotificationDb, SentMessageTable } from "../../db/schema.js";
 
 type Db = Executor<NotificationDb>;
@@ -43,12 +43,50 @@ export type NewSentMessage = {
   id: string;
   eventId: string;
   template: EmailTemplate;
+  userId?: string | null;
   recipient: string;
   locale: "ko" | "en";
   subject: string;
   status: "PENDING" | "SKIPPED" | "FAILED";
   error?: string | null;
 };
+
+/** Decides, in the claim's transaction, whether a new send may go ahead: null = yes, else why not. */
+export type ClaimGate = (trx: Transaction<NotificationDb>) => Promise<string | null>;
+
+const insertRow = (db: Db, m: NewSentMessage) =>
+  db
+    .insertInto("sent_message")
+    .values({
+      id: m.id,
+      event_id: m.eventId,
+      template: m.template,
+      user_id: m.userId ?? null,
+      recipient: m.recipient,
+      locale: m.locale,
+      subject: m.subject,
+      status: m.status,
+      attempts: m.status === "PENDING" ? 1 : 0,
+      error: m.error ?? null,
+    })
+    .onConflict((oc) => oc.columns(["event_id", "template"]).doNothing())
+    .returning(columns)
+    .executeTakeFirst();
+
+const selectRow = (db: Db, eventId: string, template: EmailTemplate, staleAfterMs: number) =>
+  db
+    .selectFrom("sent_message")
+    .select(columns)
+    .select(
+      sql<boolean>`status = 'PENDING' and attempted_at < now() - make_interval(secs => ${staleAfterMs / 1000})`.as(
+        "stale",
+      ),
+    )
+    .where("event_id", "=", eventId)
+    .where("template", "=", template)
+    .executeTakeFirst();
+
+class ConcurrentClaim extends Error {}
 
 /** SQL only. Every write is its own statement, so the caller commits each step before the next. */
 export const sentMessageRepository = {
@@ -61,35 +99,39 @@ export const sentMessageRepository = {
     m: NewSentMessage,
     staleAfterMs: number,
   ): Promise<{ row: SentMessageRow; created: boolean }> {
-    const inserted = await db
-      .insertInto("sent_message")
-      .values({
-        id: m.id,
-        event_id: m.eventId,
-        template: m.template,
-        recipient: m.recipient,
-        locale: m.locale,
-        subject: m.subject,
-        status: m.status,
-        attempts: m.status === "PENDING" ? 1 : 0,
-        error: m.error ?? null,
-      })
-      .onConflict((oc) => oc.columns(["event_id", "template"]).doNothing())
-      .returning(columns)
-      .executeTakeFirst();
+    const inserted = await insertRow(db, m);
     if (inserted) return { row: { ...inserted, stale: false }, created: true };
-    const existing = await db
-      .selectFrom("sent_message")
-      .select(columns)
-      .select(
-        sql<boolean>`status = 'PENDING' and attempted_at < now() - make_interval(secs => ${staleAfterMs / 1000})`.as(
-          "stale",
-        ),
-      )
-      .where("event_id", "=", m.eventId)
-      .where("template", "=", m.template)
-      .executeTakeFirstOrThrow();
+    const existing = await selectRow(db, m.eventId, m.template, staleAfterMs);
+    if (!existing) throw new Error("sent_message row vanished between insert and select");
     return { row: existing, created: false };
+  },
+
+  /**
+   * The same claim in one transaction with a gate (the outbid throttle): an existing row is returned
+   * as is (a redelivery never consults the gate again); otherwise the gate runs and the row is inserted
+   * PENDING, or SKIPPED with the gate's reason, in the transaction of the gate's own writes. Null when a
+   * concurrent claim inserted the row first (everything here is rolled back; the caller retries later).
+   */
+  async claimGated(
+    db: Kysely<NotificationDb>,
+    m: NewSentMessage,
+    staleAfterMs: number,
+    gate: ClaimGate,
+  ): Promise<{ row: SentMessageRow; created: boolean } | null> {
+    return db
+      .transaction()
+      .execute(async (trx) => {
+        const existing = await selectRow(trx, m.eventId, m.template, staleAfterMs);
+        if (existing) return { row: existing, created: false };
+        const reason = m.status === "PENDING" ? await gate(trx) : null;
+        const inserted = await insertRow(trx, reason ? { ...m, status: "SKIPPED", error: reason } : m);
+        if (!inserted) throw new ConcurrentClaim();
+        return { row: { ...inserted, stale: false }, created: true };
+      })
+      .catch((err) => {
+        if (err instanceof ConcurrentClaim) return null;
+        throw err;
+      });
   },
 
   /** Takes a FAILED row for another attempt; false when another delivery took it first. */
