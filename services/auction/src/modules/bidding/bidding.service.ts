@@ -308,7 +308,13 @@ export function createBiddingService(deps: { db: Kysely<AuctionDb>; bank: BankCl
       { status: locked.status, startsAt: locked.starts_at, endsAt: locked.ends_at },
       now,
     );
-    if (when) return reject(when);
+    if (when) {
+      // A lot past its end that the scheduler has not closed yet (it skips locked lots, and a storm of
+      // late bids keeps this one busy): the transaction holding its lock closes it.
+      if (when === "LOT_ENDED" && (locked.status === "OPEN" || locked.status === "SCHEDULED"))
+        await closeLot(trx, locked, now, { correlationId: corr });
+      return reject(when);
+    }
     const bid = { userId: input.userId, amount: input.body.amount, maxAmount: input.body.maxAmount };
     const res = resolveBid(bidState(locked), bid);
     if (isRejection(res)) return reject(res.code, rejectionDetails(res));
