@@ -238,6 +238,24 @@ describe("redelivery and arrival order", () => {
   });
 });
 
+it("two instances, many bidders at once, no aliases in the events: each bidder one alias, each bid once", async () => {
+  await h.secondInstance();
+  const lot = lotScript();
+  const users = Array.from({ length: 20 }, () => randomUUID());
+  const events = [...users, ...users].map((userId, k) => lot.bid({ userId, amount: 100_000 + k * 10_000 }));
+  await Promise.all(events.map((ev) => publish(h.bus, ev)));
+  await eventually(async () => (await lotBids(lot.lotId)).items.length === 40 && h.idle(), 20_000);
+  const bids = (await lotBids(lot.lotId)).items;
+  const aliases = new Set(bids.map((b) => b.alias));
+  expect([...aliases].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `Bidder ${i + 1}`).sort());
+  for (const userId of users) {
+    const mine = (await lotBids(lot.lotId, { userId })).items.filter((b) => b.you);
+    expect(mine).toHaveLength(2);
+    expect(new Set(mine.map((b) => b.alias)).size).toBe(1);
+    expect((await myRow(userId, lot.lotId, () => true)).myBidCount).toBe(2);
+  }
+});
+
 it("dead-lettered nothing: every event above matched its contract and applied", async () => {
   await eventually(async () => h.idle());
   expect(await readStream(h.bus, h.bus.stream("DLQ"))).toEqual([]);

@@ -147,6 +147,7 @@ export async function startHarness(opts: { consumers?: boolean } = {}) {
     ? await startConsumers({ db: tdb.db, bus: tbus.bus, log, backoffMs: () => 100, maxDeliver: 4 })
     : null;
   const app = await buildApp({ db: tdb.db, verifier: keys.verifier, log });
+  const others: { stop(): Promise<void> }[] = [];
   const token = (userId: string = randomUUID(), role: "USER" | "ADMIN" = "USER") =>
     keys.signer.sign({ sub: userId, role, sid: randomUUID(), ev: true });
   return {
@@ -159,6 +160,18 @@ export async function startHarness(opts: { consumers?: boolean } = {}) {
       if (typeof auth === "string") headers.authorization = auth;
       else if (auth) headers.authorization = `Bearer ${await token(auth.userId, auth.role)}`;
       return app.inject({ method: "GET", url, headers });
+    },
+    /** Starts a second instance's consumers (its own NATS connection, the same durables and database). */
+    async secondInstance() {
+      if (!tbus) throw new Error("no bus");
+      const bus = await tbus.connectAnother();
+      const c = await startConsumers({ db: tdb.db, bus, log, backoffMs: () => 100, maxDeliver: 4 });
+      others.push({
+        async stop() {
+          await c.stop();
+          await bus.close();
+        },
+      });
     },
     /** True once every history consumer has nothing pending and nothing unacknowledged. */
     async idle() {
@@ -178,7 +191,7 @@ export async function startHarness(opts: { consumers?: boolean } = {}) {
       return true;
     },
     async close() {
-      await consumers?.stop();
+      await Promise.all([consumers?.stop(), ...others.map((o) => o.stop())]);
       await app.close();
       await tbus?.destroy();
       await tdb.drop();
