@@ -1,15 +1,26 @@
-import { AUCTION_STREAM, auctionOperations, HoldReleaseRequestedV1, lotEvents } from "./auction.js";
-import { BANK_STREAM, bankOperations } from "./bank.js";
+import {
+  AUCTION_STREAM,
+  auctionOperations,
+  BidPlacedV1,
+  HoldReleaseRequestedV1,
+  LotCancelledV1,
+  LotSoldV1,
+  LotUnsoldV1,
+  lotEvents,
+} from "./auction.js";
+import { BANK_STREAM, bankOperations, HoldCapturedV1, HoldPlacedV1, HoldReleasedV1 } from "./bank.js";
 import { CATALOG_STREAM, catalogOperations } from "./catalog.js";
 import type { EventSchema, StreamSpec } from "./events.js";
 import { historyAuctionEvents, historyCatalogEvents, historyOperations } from "./history.js";
 import type { Operation } from "./http.js";
 import { notificationOperations } from "./notification.js";
+import { PAYMENT_STREAM, paymentOperations } from "./payment.js";
 import {
   EmailCodeRequestedV1,
   PasswordResetRequestedV1,
   USER_STREAM,
   UserRegisteredV1,
+  UserSuspendedV1,
   usersOperations,
 } from "./users.js";
 
@@ -26,12 +37,20 @@ export * from "./http.js";
 export * as live from "./live.js";
 export * from "./money.js";
 export * as notification from "./notification.js";
+export * as payment from "./payment.js";
+export { PAYMENT_STREAM } from "./payment.js";
 export * from "./rpc.js";
 export * as users from "./users.js";
 export { USER_STREAM } from "./users.js";
 
 /** Every stream of the platform; `npm start` creates them, and services ensure theirs at boot. */
-export const STREAMS: StreamSpec[] = [USER_STREAM, BANK_STREAM, CATALOG_STREAM, AUCTION_STREAM];
+export const STREAMS: StreamSpec[] = [
+  USER_STREAM,
+  BANK_STREAM,
+  CATALOG_STREAM,
+  AUCTION_STREAM,
+  PAYMENT_STREAM,
+];
 
 /** Every service's HTTP operations, by the service name in the public path `/api/<service>`. */
 export const SERVICE_OPERATIONS: Record<string, Record<string, Operation>> = {
@@ -41,6 +60,7 @@ export const SERVICE_OPERATIONS: Record<string, Record<string, Operation>> = {
   catalog: catalogOperations,
   auction: auctionOperations,
   history: historyOperations,
+  payment: paymentOperations,
 };
 
 /**
@@ -55,6 +75,13 @@ export const SUBSCRIPTIONS: { service: string; stream: string; events: EventSche
   },
   { service: "catalog", stream: AUCTION_STREAM.name, events: [...lotEvents] },
   { service: "auction", stream: AUCTION_STREAM.name, events: [HoldReleaseRequestedV1] },
+  { service: "auction", stream: USER_STREAM.name, events: [UserSuspendedV1] },
   { service: "history", stream: AUCTION_STREAM.name, events: [...historyAuctionEvents] },
   { service: "history", stream: CATALOG_STREAM.name, events: [...historyCatalogEvents] },
+  {
+    service: "payment",
+    stream: AUCTION_STREAM.name,
+    events: [LotSoldV1, LotUnsoldV1, LotCancelledV1, BidPlacedV1],
+  },
+  { service: "payment", stream: BANK_STREAM.name, events: [HoldPlacedV1, HoldReleasedV1, HoldCapturedV1] },
 ];
