@@ -274,3 +274,121 @@ describe("the first journey, through the gateway, with a real email", () => {
     expect([401, 403]).toContain(third.status);
   }, 60_000);
 });
+
+/** Registers a bidder through the gateway (code read from the email), links a demo account, signs in. */
+async function newBidder(name: string) {
+  const email = `${name}.${tag}@example.com`;
+  const password = "bidder-passphrase-77";
+  expect((await call("POST", "/api/users/v1/email-verifications", { body: { email } })).status).toBe(202);
+  const mail = await smtp.waitFor((m) => m.to.includes(email) && /\b\d{6}\b/.test(m.text), 20_000);
+  const code = /\b(\d{6})\b/.exec(mail.text)![1];
+  const conf = await call("POST", "/api/users/v1/email-verifications/confirm", { body: { email, code } });
+  const body = {
+    email,
+    password,
+    username: name,
+    birth: "1985-06-01",
+    gender: "X",
+    phoneNumber: "010-2222-3333",
+    postcode: "04524",
+    address: "서울특별시 중구 세종대로 110",
+    verificationToken: conf.json.verificationToken,
+  };
+  expect((await call("POST", "/api/users/v1/users", { body })).status).toBe(201);
+  const login = await call("POST", "/api/users/v1/auth/login", { body: { email, password } });
+  const token = login.json.accessToken as string;
+  const demo = await call("POST", "/api/users/v1/me/bank-account/demo", {
+    token,
+    body: { pin: "1357" },
+    key: `demo-${name}-${tag}`,
+  });
+  expect(demo.status).toBe(201);
+  const me = await call("GET", "/api/users/v1/me", { token });
+  return { token, userId: me.json.id as string };
+}
+
+async function until<T>(
+  fn: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const v = await fn();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe("a lot's whole life through the gateway", () => {
+  it("opens on time, takes proxy bids, refuses a low bid, closes as SOLD, and every view agrees", async () => {
+    const [ana, ben] = [await newBidder("ana"), await newBidder("ben")];
+    const admin = (await call("POST", "/api/users/v1/auth/login", { body: ADMIN })).json
+      .accessToken as string;
+    const artworks = await call("GET", "/api/catalog/v1/artworks?sort=newest&limit=10");
+    const artworkId = artworks.json.items[3].id as string;
+    const now = Date.now();
+    const created = await call("POST", "/api/auction/v1/admin/lots", {
+      token: admin,
+      body: {
+        artworkId,
+        startPrice: 100_000,
+        softCloseSeconds: 1,
+        startsAt: new Date(now + 1500).toISOString(),
+        endsAt: new Date(now + 9000).toISOString(),
+      },
+    });
+    expect(created.status).toBe(201);
+    const lotId = created.json.lotId as string;
+    await until(
+      async () => (await call("GET", `/api/auction/v1/lots/${lotId}`)).json.status === "OPEN",
+      "the lot to open",
+    );
+
+    const bid = (who: { token: string }, body: object, key: string) =>
+      call("POST", `/api/auction/v1/lots/${lotId}/bids`, { token: who.token, body, key: `${key}-${tag}` });
+    const a1 = await bid(ana, { amount: 100_000, maxAmount: 300_000 }, "a1");
+    expect(a1.status).toBe(201);
+    expect(a1.json).toMatchObject({ leading: true, price: 100_000, yourMaximum: 300_000 });
+    const b1 = await bid(ben, { amount: 150_000 }, "b1");
+    expect(b1.json).toMatchObject({ leading: false, price: 160_000 });
+    const b2 = await bid(ben, { amount: 400_000 }, "b2");
+    expect(b2.json).toMatchObject({ leading: true, price: 310_000 });
+    expect((await bid(ben, { amount: 400_000 }, "b2")).json.bidId).toBe(b2.json.bidId);
+    const low = await bid(ana, { amount: 310_000 }, "a2");
+    expect(low.status).toBe(422);
+    expect(low.json.code).toBe("BID_TOO_LOW");
+
+    const sold = await until(async () => {
+      const lot = await call("GET", `/api/auction/v1/lots/${lotId}`);
+      return lot.json.status === "SOLD" && lot.json;
+    }, "the lot to be sold");
+    expect(sold.hammerPrice).toBe(310_000);
+
+    // history: aliases, "you", no user ids; my bids
+    const hist = await until(async () => {
+      const h = await call("GET", `/api/history/v1/lots/${lotId}/bids`, { token: ben.token });
+      return h.status === 200 && h.json.items.length >= 3 && h.json;
+    }, "the bid history");
+    expect(JSON.stringify(hist)).not.toContain(ana.userId);
+    expect(JSON.stringify(hist)).not.toContain(ben.userId);
+    expect(hist.items.some((b: { you: boolean }) => b.you)).toBe(true);
+    const state = async (who: { token: string }) =>
+      (await call("GET", "/api/history/v1/me/bids", { token: who.token })).json.items.find(
+        (r: { lotId: string }) => r.lotId === lotId,
+      )?.state;
+    await until(async () => (await state(ben)) === "WON", "ben's bid to show WON");
+    await until(async () => (await state(ana)) === "LOST", "ana's bid to show LOST");
+
+    // the catalog's read model follows; the loser's hold is released at the bank
+    await until(async () => {
+      const art = await call("GET", `/api/catalog/v1/artworks/${artworkId}`);
+      return art.json.auction?.status === "SOLD";
+    }, "the catalog to show SOLD");
+    await until(
+      async () => (await call("GET", "/api/users/v1/me/bank-account", { token: ana.token })).json.held === 0,
+      "ana's hold to be released",
+    );
+  }, 90_000);
+});

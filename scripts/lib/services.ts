@@ -31,6 +31,8 @@ export const SERVICES: ServiceSpec[] = [
     public: true,
     extensions: ["pg_trgm"],
   },
+  { name: "auction", dir: "services/auction", schema: "auction", basePort: 4400, public: true },
+  { name: "history", dir: "services/history", schema: "history", basePort: 4500, public: true },
   { name: "bank", dir: "services/bank", schema: "bank", basePort: 4600, public: true },
 ];
 

@@ -1,12 +1,4 @@
-import {
-  AUCTION_STREAM,
-  auction,
-  defineEvent,
-  durableName,
-  type EventSchema,
-  USER_STREAM,
-  users,
-} from "@arte/contracts";
+import { AUCTION_STREAM, auction, durableName, type EventSchema, USER_STREAM, users } from "@arte/contracts";
 import {
   type Bus,
   type ConsumerOptions,
@@ -26,18 +18,8 @@ import { settleRelease } from "../modules/holds/holds.service.js";
 
 export const SERVICE = "auction";
 
-// The user service emits these (subjects `user.bank_account.linked.v1` / `…unlinked.v1`), but
-// `@arte/contracts` does not declare them yet (they live in services/users until they move to
-// packages/contracts/src/users.ts). Read here as a tolerant reader of exactly the fields we need; switch
-// to `users.BankAccountLinkedV1` / `users.BankAccountUnlinkedV1` once they are in the contract.
-export const BankAccountLinkedV1 = defineEvent(
-  "user.bank_account.linked.v1",
-  z.object({ userId: z.uuid(), accountId: z.uuid() }),
-);
-export const BankAccountUnlinkedV1 = defineEvent(
-  "user.bank_account.unlinked.v1",
-  z.object({ userId: z.uuid(), accountId: z.uuid() }),
-);
+/** Bank-account links from the user service feed the bidder read model. */
+export const { BankAccountLinkedV1, BankAccountUnlinkedV1 } = users;
 
 type Deps = { db: Kysely<AuctionDb>; bank: BankClient; log: Logger };
 
