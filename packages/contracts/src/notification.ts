@@ -1,4 +1,15 @@
 import { z } from "zod";
+import {
+  BidOutbidV1,
+  BidPlacedV1,
+  LotCancelledV1,
+  LotClosedV1,
+  LotOpenedV1,
+  LotScheduledV1,
+  LotSoldV1,
+  LotUnsoldV1,
+} from "./auction.js";
+import { ArtworkCreatedV1, ArtworkUnwatchedV1, ArtworkUpdatedV1, ArtworkWatchedV1 } from "./catalog.js";
 import { Locale, PageQuery, page } from "./common.js";
 import { defineOperations } from "./http.js";
 
@@ -151,3 +162,27 @@ export const notificationOperations = defineOperations({
     responses: { 200: ReadAllResult },
   },
 });
+
+// ---------------------------------------------------------------------------------------------
+// What the notification context consumes besides the USER events (SUBSCRIPTIONS in index.ts)
+// ---------------------------------------------------------------------------------------------
+
+/** Lots (read model, reminders, won/lost), bidders, and outbids. */
+export const notificationAuctionEvents = [
+  LotScheduledV1,
+  LotOpenedV1,
+  LotClosedV1,
+  LotCancelledV1,
+  BidPlacedV1,
+  LotSoldV1,
+  LotUnsoldV1,
+  BidOutbidV1,
+] as const;
+
+/** Watchers (reminders) and artwork titles. */
+export const notificationCatalogEvents = [
+  ArtworkWatchedV1,
+  ArtworkUnwatchedV1,
+  ArtworkCreatedV1,
+  ArtworkUpdatedV1,
+] as const;
