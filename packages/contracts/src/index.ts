@@ -13,7 +13,11 @@ import { CATALOG_STREAM, catalogOperations } from "./catalog.js";
 import type { EventSchema, StreamSpec } from "./events.js";
 import { historyAuctionEvents, historyCatalogEvents, historyOperations } from "./history.js";
 import type { Operation } from "./http.js";
-import { notificationOperations } from "./notification.js";
+import {
+  notificationAuctionEvents,
+  notificationCatalogEvents,
+  notificationOperations,
+} from "./notification.js";
 import { PAYMENT_STREAM, paymentOperations } from "./payment.js";
 import {
   EmailCodeRequestedV1,
@@ -73,6 +77,8 @@ export const SUBSCRIPTIONS: { service: string; stream: string; events: EventSche
     stream: USER_STREAM.name,
     events: [UserRegisteredV1, EmailCodeRequestedV1, PasswordResetRequestedV1],
   },
+  { service: "notification", stream: AUCTION_STREAM.name, events: [...notificationAuctionEvents] },
+  { service: "notification", stream: CATALOG_STREAM.name, events: [...notificationCatalogEvents] },
   { service: "catalog", stream: AUCTION_STREAM.name, events: [...lotEvents] },
   { service: "auction", stream: AUCTION_STREAM.name, events: [HoldReleaseRequestedV1] },
   { service: "auction", stream: USER_STREAM.name, events: [UserSuspendedV1] },
