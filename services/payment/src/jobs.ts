@@ -98,8 +98,10 @@ export async function startPayment(deps: PaymentJobsDeps) {
     pollMs: 500,
   });
   if (run.relay) await relay.start();
-  const consumers = run.consumers
-    ? await startConsumers({
+  let consumers: Awaited<ReturnType<typeof startConsumers>> | null = null;
+  try {
+    if (run.consumers)
+      consumers = await startConsumers({
         db,
         bus,
         log,
@@ -107,8 +109,11 @@ export async function startPayment(deps: PaymentJobsDeps) {
         ...deps.consumer,
         onInvoiceIssued: () => (run.settlement ? settleLoop.kick() : undefined),
         onLotSettled: () => (run.sweeper ? sweepLoop.kick() : undefined),
-      })
-    : null;
+      });
+  } catch (err) {
+    await relay.stop(); // a retried boot must not leave a relay behind
+    throw err;
+  }
   if (run.settlement) settleLoop.start();
   if (run.sweeper) sweepLoop.start();
   if (run.refunds) refundLoop.start();

@@ -5,6 +5,7 @@ import {
   type BankRpcServer,
   migrations as bankMigrations,
   createAdminService,
+  createBankService,
   startBankRpc,
 } from "@arte/bank";
 import {
@@ -178,7 +179,7 @@ export async function startHarness(opts: { run?: PaymentJobsDeps["run"]; maxAtte
         .execute();
     },
     async ledgerCheck() {
-      return createAdminService({ db: bdb.db }).ledgerCheck();
+      return createAdminService({ db: bdb.db, bank: createBankService({ db: bdb.db }) }).ledgerCheck();
     },
     /** Waits until the payment read model knows these holds (the bank's events arrived). */
     async knowsHolds(holdIds: string[]) {

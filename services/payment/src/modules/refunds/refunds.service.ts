@@ -80,7 +80,7 @@ export function createRefunds(deps: RefundsDeps) {
           throw fail("IDEMPOTENCY_KEY_REUSED", "This idempotency key was used with different arguments");
         return { refund: prior, replayed: true };
       }
-      if (inv.status !== "PAID" && inv.status !== "PARTIALLY_REFUNDED")
+      if (inv.status !== "PAID" && inv.status !== "PARTIALLY_REFUNDED" && inv.status !== "REFUNDED")
         throw failPayment("INVOICE_NOT_PAID", "Only a paid invoice can be refunded", { status: inv.status });
       const reserved = await trx
         .selectFrom("refund")
@@ -266,6 +266,7 @@ export function createRefunds(deps: RefundsDeps) {
     else if (row.status === "PENDING") {
       const [claimed] = await claim({ refundId: row.id });
       if (claimed) row = await execute(claimed);
+      else row = await settled(row);
     }
     if (row.status === "FAILED")
       throw failPayment("REFUND_FAILED", "The bank refused the refund", {
@@ -273,6 +274,20 @@ export function createRefunds(deps: RefundsDeps) {
         bankCode: row.error_code,
       });
     return row;
+  }
+
+  /**
+   * A replay that arrives while the first request is still at the bank waits (a while) for its
+   * outcome rather than answering PENDING at once.
+   */
+  async function settled(row: RefundRow): Promise<RefundRow> {
+    const deadline = Date.now() + Math.min(deps.leaseMs, 10_000);
+    let current = row;
+    while (current.status === "PENDING" && current.lease_until && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      current = await db.selectFrom("refund").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow();
+    }
+    return current;
   }
 
   /** One round of the refund job. */
