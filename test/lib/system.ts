@@ -1,0 +1,254 @@
+/**
+ * The whole system for a security test: `npm start`'s launcher with its own database, NATS prefix,
+ * Redis prefix, ports and data directory, a real SMTP server, rate limits raised (the tests send
+ * thousands of requests from one address), an admin, tokens minted with the launcher's signing key,
+ * and bidders signed up through the gateway with the emailed code.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { readFileSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { createTokenSigner, type TokenSigner } from "@arte/platform";
+import { startSmtpServer, type TestSmtp } from "@arte/testing";
+import pg from "pg";
+import { SERVICES } from "../../scripts/lib/services.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const ADMIN_DB_URL = process.env.DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+/** Services the launcher runs behind the gateway; operations of any other service have no upstream. */
+export const LAUNCHED_SERVICES = new Set(SERVICES.filter((s) => s.public).map((s) => s.name));
+
+export type Role = "USER" | "ADMIN";
+export type Caller = { name: string; userId: string; role: Role; email: string };
+
+export type HttpResult = {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: unknown;
+  contentType: string;
+};
+
+export type System = Awaited<ReturnType<typeof startSystem>>;
+
+export async function startSystem(name: string, extraEnv: Record<string, string> = {}) {
+  const tag = randomBytes(3).toString("hex");
+  const database = `arte_${name}_${tag}`;
+  const offset = 10_000 + Math.floor(Math.random() * 500) * 10;
+  const gateway = `http://127.0.0.1:${8080 + offset}`;
+  const dataDir = `.data/${name}-${tag}`;
+  const admin = { email: `admin-${tag}@arte-moderni.test`, password: "Admin-password-1234" };
+  const smtp: TestSmtp = await startSmtpServer();
+  const output: string[] = [];
+  const launcher: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_NAME: database,
+      NATS_PREFIX: `s${tag}`,
+      REDIS_PREFIX: `${name}:${tag}:`,
+      PORT_OFFSET: String(offset),
+      GATEWAY_HOST: "127.0.0.1",
+      SMTP_URL: smtp.url,
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
+      LOG_LEVEL: "warn",
+      DATA_DIR: dataDir,
+      RATE_LIMIT_DEFAULT: "1000000",
+      RATE_LIMIT_AUTH: "1000000",
+      RATE_LIMIT_EMAIL: "1000000",
+      ...extraEnv,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  try {
+    await new Promise<void>((ok, fail) => {
+      const t = setTimeout(
+        () => fail(new Error(`launcher not ready:\n${output.slice(-40).join("\n")}`)),
+        100_000,
+      );
+      for (const s of [launcher.stdout!, launcher.stderr!]) {
+        createInterface({ input: s }).on("line", (l) => {
+          output.push(l);
+          if (output.length > 5000) output.splice(0, 1000);
+          if (l.includes("Press Ctrl-C")) {
+            clearTimeout(t);
+            ok();
+          }
+        });
+      }
+      launcher.once("exit", (code) => {
+        clearTimeout(t);
+        fail(new Error(`launcher exited ${code}:\n${output.slice(-40).join("\n")}`));
+      });
+    });
+  } catch (err) {
+    launcher.kill("SIGINT");
+    await smtp.close();
+    throw err;
+  }
+
+  const keyFile = JSON.parse(readFileSync(resolve(ROOT, dataDir, "keys/auth-signing.json"), "utf8"));
+  const signer: TokenSigner = await createTokenSigner({
+    privateJwk: keyFile.privateJwk,
+    issuer: process.env.AUTH_ISSUER ?? "arte-moderni",
+    audience: process.env.AUTH_AUDIENCE ?? "arte-moderni",
+    ttlSeconds: 900,
+  });
+
+  async function request(
+    method: string,
+    path: string,
+    opts: {
+      token?: string | undefined;
+      json?: unknown;
+      body?: string | Uint8Array | undefined;
+      contentType?: string | undefined;
+      headers?: Record<string, string>;
+      cookie?: string;
+    } = {},
+  ): Promise<HttpResult> {
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    let body: string | Uint8Array | undefined = opts.body;
+    if (opts.json !== undefined) {
+      body = JSON.stringify(opts.json);
+      headers["content-type"] = "application/json";
+    }
+    if (opts.contentType !== undefined) headers["content-type"] = opts.contentType;
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.cookie) headers.cookie = opts.cookie;
+    const res = await fetch(`${gateway}${path}`, {
+      method,
+      headers,
+      body: body as RequestInit["body"],
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = null;
+    }
+    return {
+      status: res.status,
+      headers: res.headers,
+      text,
+      json,
+      contentType: res.headers.get("content-type") ?? "",
+    };
+  }
+
+  /** A fresh access token (its own session id, so a logout-all by one call ends no other call's). */
+  const tokenFor = (c: Pick<Caller, "userId" | "role">) =>
+    signer.sign({ sub: c.userId, role: c.role, sid: randomUUID(), ev: true });
+
+  async function sql<T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> {
+    const c = new pg.Client({ connectionString: dbUrl(database) });
+    await c.connect();
+    try {
+      return (await c.query(query, params)).rows as T[];
+    } finally {
+      await c.end();
+    }
+  }
+
+  /** Signs a bidder up through the gateway: code by email, confirm, sign up, log in. */
+  async function signUp(who: string): Promise<Caller & { accessToken: string }> {
+    const email = `${who}.${tag}@example.com`;
+    const password = `${who}-passphrase-77`;
+    const req = await request("POST", "/api/users/v1/email-verifications", { json: { email } });
+    if (req.status !== 202) throw new Error(`code request ${req.status}: ${req.text}`);
+    const mail = await smtp.waitFor((m) => m.to.includes(email) && /\b\d{6}\b/.test(m.text), 20_000);
+    const code = /\b(\d{6})\b/.exec(mail.text)![1];
+    const conf = await request("POST", "/api/users/v1/email-verifications/confirm", {
+      json: { email, code },
+    });
+    const body = {
+      email,
+      password,
+      username: who,
+      birth: "1985-06-01",
+      gender: "X",
+      phoneNumber: "010-2222-3333",
+      postcode: "04524",
+      address: "서울특별시 중구 세종대로 110",
+      verificationToken: (conf.json as { verificationToken: string }).verificationToken,
+    };
+    const created = await request("POST", "/api/users/v1/users", { json: body });
+    if (created.status !== 201) throw new Error(`sign-up ${created.status}: ${created.text}`);
+    const login = await request("POST", "/api/users/v1/auth/login", { json: { email, password } });
+    const l = login.json as { accessToken: string; user: { id: string } };
+    return { name: who, userId: l.user.id, role: "USER", email, accessToken: l.accessToken };
+  }
+
+  async function adminCaller(): Promise<Caller> {
+    const login = await request("POST", "/api/users/v1/auth/login", { json: admin });
+    if (login.status !== 200) throw new Error(`admin login ${login.status}: ${login.text}`);
+    const l = login.json as { user: { id: string } };
+    return { name: "admin", userId: l.user.id, role: "ADMIN", email: admin.email };
+  }
+
+  async function stop() {
+    if (launcher.exitCode === null && launcher.signalCode === null) {
+      const exited = new Promise<void>((r) => launcher.once("exit", () => r()));
+      launcher.kill("SIGINT");
+      await exited;
+    }
+    await smtp.close();
+    const c = new pg.Client({ connectionString: ADMIN_DB_URL });
+    await c.connect();
+    try {
+      await c.query(`drop database if exists "${database}" with (force)`);
+    } finally {
+      await c.end();
+    }
+    rmSync(resolve(ROOT, dataDir), { recursive: true, force: true });
+  }
+
+  return { tag, database, gateway, dataDir, smtp, output, request, tokenFor, sql, signUp, adminCaller, stop };
+}
+
+function dbUrl(database: string) {
+  const u = new URL(ADMIN_DB_URL);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** Tables whose rows are bookkeeping, not state a request may change: outbox, inbox, keys, logs, migrations. */
+const BOOKKEEPING = /^(outbox|inbox|idempotency_key|kysely_migration|kysely_migration_lock)$|log|audit/;
+
+/**
+ * Row counts of every table of every service schema (but bookkeeping), as one comparable record
+ * `schema.table → count`.
+ */
+export async function rowCountFingerprint(system: System): Promise<Record<string, number>> {
+  const schemas = SERVICES.map((s) => s.schema).filter((s): s is string => Boolean(s));
+  const tables = await system.sql<{ schema: string; name: string }>(
+    `select table_schema as schema, table_name as name from information_schema.tables
+      where table_schema = any($1) and table_type = 'BASE TABLE' order by 1, 2`,
+    [schemas],
+  );
+  const counted = tables.filter((t) => !BOOKKEEPING.test(t.name));
+  if (counted.length === 0) return {};
+  const union = counted
+    .map((t) => `select '${t.schema}.${t.name}' as t, count(*)::int as n from "${t.schema}"."${t.name}"`)
+    .join(" union all ");
+  const rows = await system.sql<{ t: string; n: number }>(union);
+  return Object.fromEntries(rows.map((r) => [r.t, r.n]));
+}
+
+/** Waits until two fingerprints a second apart agree (background consumers and jobs have settled). */
+export async function settledFingerprint(system: System, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  let prev = await rowCountFingerprint(system);
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const next = await rowCountFingerprint(system);
+    if (JSON.stringify(next) === JSON.stringify(prev)) return next;
+    prev = next;
+  }
+  return prev;
+}
