@@ -34,6 +34,7 @@ export const SERVICES: ServiceSpec[] = [
   { name: "auction", dir: "services/auction", schema: "auction", basePort: 4400, public: true },
   { name: "history", dir: "services/history", schema: "history", basePort: 4500, public: true },
   { name: "bank", dir: "services/bank", schema: "bank", basePort: 4600, public: true },
+  { name: "payment", dir: "services/payment", schema: "payment", basePort: 4700, public: true },
 ];
 
 export const GATEWAY: ServiceSpec = { name: "gateway", dir: "apps/gateway", basePort: 8080, public: false };
