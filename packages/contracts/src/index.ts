@@ -20,6 +20,8 @@ import {
 } from "./notification.js";
 import { PAYMENT_STREAM, paymentOperations } from "./payment.js";
 import {
+  BankAccountLinkedV1,
+  BankAccountUnlinkedV1,
   EmailCodeRequestedV1,
   PasswordResetRequestedV1,
   USER_STREAM,
@@ -81,7 +83,11 @@ export const SUBSCRIPTIONS: { service: string; stream: string; events: EventSche
   { service: "notification", stream: CATALOG_STREAM.name, events: [...notificationCatalogEvents] },
   { service: "catalog", stream: AUCTION_STREAM.name, events: [...lotEvents] },
   { service: "auction", stream: AUCTION_STREAM.name, events: [HoldReleaseRequestedV1] },
-  { service: "auction", stream: USER_STREAM.name, events: [UserSuspendedV1] },
+  {
+    service: "auction",
+    stream: USER_STREAM.name,
+    events: [UserSuspendedV1, BankAccountLinkedV1, BankAccountUnlinkedV1],
+  },
   { service: "history", stream: AUCTION_STREAM.name, events: [...historyAuctionEvents] },
   { service: "history", stream: CATALOG_STREAM.name, events: [...historyCatalogEvents] },
   {
