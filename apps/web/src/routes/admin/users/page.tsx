@@ -1,0 +1,228 @@
+import { SuspendBody } from "@arte/contracts/users.js";
+import {
+  Alert,
+  Badge,
+  Button,
+  Center,
+  Group,
+  Modal,
+  NativeSelect,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { type FormEvent, useState } from "react";
+import { useSearchParams } from "react-router";
+import { EmptyState, ErrorState, PageLoader } from "../../../components/states";
+import {
+  type AdminUser,
+  type AdminUserFilters,
+  useAdminUsers,
+  useSuspendUser,
+} from "../../../hooks/api/users";
+import { useI18n } from "../../../i18n";
+import { fieldErrors } from "../../../lib/forms";
+
+function SuspendModal({ user, onClose }: { user: AdminUser | null; onClose: () => void }) {
+  const { t, te } = useI18n();
+  const suspend = useSuspendUser();
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | undefined>();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!user) return;
+    const errs = fieldErrors(SuspendBody, { reason }, t);
+    setError(errs.reason);
+    if (errs.reason) return;
+    suspend.mutate(
+      { id: user.id, suspend: true, reason: reason.trim() },
+      {
+        onSuccess: () => {
+          notifications.show({ message: t("admin.suspended"), color: "green" });
+          setReason("");
+          onClose();
+        },
+      },
+    );
+  };
+  return (
+    <Modal
+      opened={user !== null}
+      onClose={onClose}
+      title={t("admin.suspendTitle", { name: user?.username ?? "" })}
+      centered
+    >
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <Textarea
+            label={t("field.reason")}
+            required
+            autosize
+            minRows={2}
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            error={error}
+            data-autofocus
+          />
+          {suspend.isError && (
+            <Alert color="red" role="alert">
+              {te(suspend.error)}
+            </Alert>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {t("common.cancel")}
+            </Button>
+            <Button type="submit" color="red" loading={suspend.isPending}>
+              {t("admin.suspend")}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+export function AdminUsersPage() {
+  const { t, te, dateTime } = useI18n();
+  const [params, setParams] = useSearchParams();
+  const filters: AdminUserFilters = {
+    ...(params.get("q") ? { q: params.get("q")! } : {}),
+    ...(params.get("status") ? { status: params.get("status") as AdminUserFilters["status"] } : {}),
+  };
+  const [q, setQ] = useState(filters.q ?? "");
+  const list = useAdminUsers(filters);
+  const unsuspend = useSuspendUser();
+  const [target, setTarget] = useState<AdminUser | null>(null);
+  const users = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const set = (k: string, v: string) => {
+    const p = new URLSearchParams(params);
+    if (v) p.set(k, v);
+    else p.delete(k);
+    setParams(p);
+  };
+
+  return (
+    <Stack>
+      <Title order={2}>{t("admin.users")}</Title>
+      <Group align="flex-end">
+        <search aria-label={t("admin.search")}>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              set("q", q.trim());
+            }}
+          >
+            <Group gap="xs" align="flex-end">
+              <TextInput
+                label={t("admin.search")}
+                value={q}
+                onChange={(e) => setQ(e.currentTarget.value)}
+                type="search"
+              />
+              <Button type="submit">{t("browse.search")}</Button>
+            </Group>
+          </form>
+        </search>
+        <NativeSelect
+          label={t("admin.status")}
+          value={filters.status ?? ""}
+          onChange={(e) => set("status", e.currentTarget.value)}
+          data={[
+            { value: "", label: t("browse.any") },
+            { value: "ACTIVE", label: t("admin.userStatus.ACTIVE") },
+            { value: "SUSPENDED", label: t("admin.userStatus.SUSPENDED") },
+          ]}
+        />
+      </Group>
+      {list.isPending && <PageLoader />}
+      {list.isError && <ErrorState error={list.error} onRetry={() => void list.refetch()} />}
+      {unsuspend.isError && (
+        <Alert color="red" role="alert">
+          {te(unsuspend.error)}
+        </Alert>
+      )}
+      {list.isSuccess && users.length === 0 && <EmptyState />}
+      {users.length > 0 && (
+        <Table.ScrollContainer minWidth={640}>
+          <Table striped highlightOnHover>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t("field.username")}</Table.Th>
+                <Table.Th>{t("field.email")}</Table.Th>
+                <Table.Th>{t("admin.role")}</Table.Th>
+                <Table.Th>{t("admin.status")}</Table.Th>
+                <Table.Th>{t("admin.lastLogin")}</Table.Th>
+                <Table.Th>{t("admin.actions")}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {users.map((u) => (
+                <Table.Tr key={u.id} data-testid={`user-${u.email}`}>
+                  <Table.Td>{u.username}</Table.Td>
+                  <Table.Td>{u.email}</Table.Td>
+                  <Table.Td>{u.role}</Table.Td>
+                  <Table.Td>
+                    <Badge color={u.status === "ACTIVE" ? "green" : "red"} variant="light">
+                      {t(`admin.userStatus.${u.status}`)}
+                    </Badge>
+                    {u.suspendedReason && (
+                      <Text size="xs" c="dimmed">
+                        {u.suspendedReason}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>{u.lastLoginAt ? dateTime(u.lastLoginAt) : "—"}</Table.Td>
+                  <Table.Td>
+                    {u.status === "ACTIVE" ? (
+                      <Button
+                        size="xs"
+                        color="red"
+                        variant="light"
+                        onClick={() => setTarget(u)}
+                        aria-label={`${t("admin.suspend")}: ${u.email}`}
+                      >
+                        {t("admin.suspend")}
+                      </Button>
+                    ) : (
+                      <Button
+                        size="xs"
+                        variant="default"
+                        loading={unsuspend.isPending && unsuspend.variables?.id === u.id}
+                        onClick={() =>
+                          unsuspend.mutate(
+                            { id: u.id, suspend: false },
+                            { onSuccess: () => notifications.show({ message: t("admin.unsuspended") }) },
+                          )
+                        }
+                        aria-label={`${t("admin.unsuspend")}: ${u.email}`}
+                      >
+                        {t("admin.unsuspend")}
+                      </Button>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {list.hasNextPage && (
+        <Center>
+          <Button
+            variant="default"
+            loading={list.isFetchingNextPage}
+            onClick={() => void list.fetchNextPage()}
+          >
+            {t("common.loadMore")}
+          </Button>
+        </Center>
+      )}
+      <SuspendModal user={target} onClose={() => setTarget(null)} />
+    </Stack>
+  );
+}

@@ -1,0 +1,60 @@
+/** The route table. Every page is its own chunk (route-level code splitting); the shell is not. */
+import { createBrowserRouter, Navigate } from "react-router";
+import { AppLayout } from "../components/layout";
+import { NotFound, PageLoader, RouteError } from "../components/states";
+
+export const router = createBrowserRouter([
+  {
+    element: <AppLayout />,
+    errorElement: <RouteError />,
+    hydrateFallbackElement: <PageLoader />,
+    children: [
+      {
+        errorElement: <RouteError />,
+        children: [
+          { index: true, lazy: async () => ({ Component: (await import("./home/index/page")).HomePage }) },
+          {
+            path: "artworks",
+            lazy: async () => ({ Component: (await import("./catalog/browse/page")).BrowsePage }),
+          },
+          {
+            path: "artworks/:id",
+            lazy: async () => ({ Component: (await import("./catalog/artwork/page")).ArtworkPage }),
+          },
+          {
+            path: "artists/:id",
+            lazy: async () => ({ Component: (await import("./catalog/artist/page")).ArtistPage }),
+          },
+          { path: "login", lazy: async () => ({ Component: (await import("./auth/login/page")).LoginPage }) },
+          {
+            path: "register",
+            lazy: async () => ({ Component: (await import("./auth/register/page")).RegisterPage }),
+          },
+          {
+            path: "forgot-password",
+            lazy: async () => ({
+              Component: (await import("./auth/forgot-password/page")).ForgotPasswordPage,
+            }),
+          },
+          {
+            path: "reset-password",
+            lazy: async () => ({ Component: (await import("./auth/reset-password/page")).ResetPasswordPage }),
+          },
+          { path: "me", lazy: async () => ({ Component: (await import("./account/my-page/page")).MyPage }) },
+          {
+            path: "admin",
+            lazy: async () => ({ Component: (await import("./admin/layout/page")).AdminLayout }),
+            children: [
+              { index: true, element: <Navigate to="users" replace /> },
+              {
+                path: "users",
+                lazy: async () => ({ Component: (await import("./admin/users/page")).AdminUsersPage }),
+              },
+            ],
+          },
+          { path: "*", element: <NotFound /> },
+        ],
+      },
+    ],
+  },
+]);
