@@ -17,6 +17,7 @@ import {
   notificationAuctionEvents,
   notificationCatalogEvents,
   notificationOperations,
+  notificationPaymentEvents,
 } from "./notification.js";
 import { PAYMENT_STREAM, paymentOperations } from "./payment.js";
 import {
@@ -81,6 +82,7 @@ export const SUBSCRIPTIONS: { service: string; stream: string; events: EventSche
   },
   { service: "notification", stream: AUCTION_STREAM.name, events: [...notificationAuctionEvents] },
   { service: "notification", stream: CATALOG_STREAM.name, events: [...notificationCatalogEvents] },
+  { service: "notification", stream: PAYMENT_STREAM.name, events: [...notificationPaymentEvents] },
   { service: "catalog", stream: AUCTION_STREAM.name, events: [...lotEvents] },
   { service: "auction", stream: AUCTION_STREAM.name, events: [HoldReleaseRequestedV1] },
   {

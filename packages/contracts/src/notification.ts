@@ -12,6 +12,7 @@ import {
 import { ArtworkCreatedV1, ArtworkUnwatchedV1, ArtworkUpdatedV1, ArtworkWatchedV1 } from "./catalog.js";
 import { Locale, PageQuery, page } from "./common.js";
 import { defineOperations } from "./http.js";
+import { InvoiceFailedV1, InvoicePaidV1, RefundIssuedV1 } from "./payment.js";
 
 // ---------------------------------------------------------------------------------------------
 // The sent-message log (one row per event and template; the send is at most once per row)
@@ -25,6 +26,9 @@ export const EmailTemplate = z.enum([
   "outbid",
   "won",
   "starting-soon",
+  "receipt",
+  "refund",
+  "payment-failed",
 ]);
 export type EmailTemplate = z.infer<typeof EmailTemplate>;
 
@@ -73,9 +77,10 @@ export type AdminMessageListQuery = z.infer<typeof AdminMessageListQuery>;
  * - outbid: someone bid above you (`params`: currentPrice, nextMinimum, endsAt);
  * - won: you won the lot (`params`: hammerPrice, premium, total);
  * - lost: the lot closed and you did not win (`params`: outcome SOLD | UNSOLD);
- * - starting_soon: a lot of an artwork you watch starts soon (`params`: startsAt).
+ * - starting_soon: a lot of an artwork you watch starts soon (`params`: startsAt);
+ * - payment_failed: paying for a lot you won failed (`params`: invoiceId, number, total, reason).
  */
-export const NotificationKind = z.enum(["outbid", "won", "lost", "starting_soon"]);
+export const NotificationKind = z.enum(["outbid", "won", "lost", "starting_soon", "payment_failed"]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 
 export const InAppNotification = z.object({
@@ -186,3 +191,6 @@ export const notificationCatalogEvents = [
   ArtworkCreatedV1,
   ArtworkUpdatedV1,
 ] as const;
+
+/** Receipts, refunds and failed payments of the buyer. */
+export const notificationPaymentEvents = [InvoicePaidV1, RefundIssuedV1, InvoiceFailedV1] as const;

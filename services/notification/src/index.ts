@@ -3,6 +3,7 @@ export { type AppDeps, buildApp } from "./app.js";
 export { loadNotificationConfig, NotificationEnv } from "./config.js";
 export { type AuctionEventDeps, auctionHandlers } from "./consumers/auction-events.consumer.js";
 export { type CatalogEventDeps, catalogHandlers } from "./consumers/catalog-events.consumer.js";
+export { type PaymentEventDeps, paymentHandlers } from "./consumers/payment-events.consumer.js";
 export {
   type ConsumerDeps,
   emailCodeRequestedHandler,

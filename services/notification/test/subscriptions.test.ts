@@ -2,6 +2,7 @@ import { SUBSCRIPTIONS } from "@arte/contracts";
 import { expect, it } from "vitest";
 import { auctionHandlers } from "../src/consumers/auction-events.consumer.js";
 import { catalogHandlers } from "../src/consumers/catalog-events.consumer.js";
+import { paymentHandlers } from "../src/consumers/payment-events.consumer.js";
 
 const types = (xs: readonly { schema: { shape: { type: { value: string } } } }[]) =>
   xs.map((x) => x.schema.shape.type.value).sort();
@@ -14,4 +15,5 @@ it("consumes exactly the events the contracts subscribe it to", () => {
       .sort();
   expect(types(auctionHandlers(deps))).toEqual(subscribed("AUCTION"));
   expect(types(catalogHandlers(deps))).toEqual(subscribed("CATALOG"));
+  expect(types(paymentHandlers(deps))).toEqual(subscribed("PAYMENT"));
 });

@@ -3,6 +3,7 @@ import {
   CATALOG_STREAM,
   durableName,
   type EventSchema,
+  PAYMENT_STREAM,
   USER_STREAM,
   users,
 } from "@arte/contracts";
@@ -22,6 +23,7 @@ import type { DeliveryService } from "../modules/email/delivery.service.js";
 import { readModels } from "../modules/readmodels/readmodels.repository.js";
 import { type AuctionEventDeps, auctionHandlers } from "./auction-events.consumer.js";
 import { catalogHandlers } from "./catalog-events.consumer.js";
+import { paymentHandlers } from "./payment-events.consumer.js";
 import { SERVICE } from "./service.js";
 
 export { SERVICE };
@@ -116,7 +118,7 @@ export type ConsumerDeps = UserEventDeps &
     /** Runner overrides (tests use a short backoff). */
     backoffMs?: ConsumerOptions["backoffMs"];
     maxDeliver?: number;
-    /** The streams to consume (default: USER, AUCTION, CATALOG). */
+    /** The streams to consume (default: USER, AUCTION, CATALOG, PAYMENT). */
     streams?: string[];
   };
 
@@ -126,7 +128,7 @@ const ACK_WAIT_MS = 90_000;
 const any = (h: unknown) => h as EventHandler<EventSchema>;
 
 /**
- * Starts one durable consumer per event type on the USER, AUCTION and CATALOG streams
+ * Starts one durable consumer per event type on the USER, AUCTION, CATALOG and PAYMENT streams
  * (`notification--user-account-registered-v1`, `notification--auction-bid-outbid-v1`, …). Returns a
  * stopper that waits for the messages in flight.
  */
@@ -140,6 +142,7 @@ export async function startConsumers(deps: ConsumerDeps): Promise<{ stop(): Prom
     ],
     [AUCTION_STREAM.name, auctionHandlers(deps).map(any)],
     [CATALOG_STREAM.name, catalogHandlers(deps).map(any)],
+    [PAYMENT_STREAM.name, paymentHandlers(deps).map(any)],
   ];
   const wanted = new Set(deps.streams ?? byStream.map(([s]) => s));
   const running: RunningConsumer[] = [];

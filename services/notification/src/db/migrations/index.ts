@@ -129,4 +129,13 @@ export const migrations: Record<string, Migration> = {
       );
     },
   },
+  /** In-app notifications of a failed payment (payment.invoice.failed.v1). */
+  "0003_payment_failed_notification": {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table notification drop constraint notification_kind_check`.execute(db);
+      await sql`
+        alter table notification add constraint notification_kind_check
+          check (kind in ('outbid', 'won', 'lost', 'starting_soon', 'payment_failed'))`.execute(db);
+    },
+  },
 };

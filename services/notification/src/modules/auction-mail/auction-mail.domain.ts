@@ -30,9 +30,19 @@ export function formatInstant(iso: string | Date, locale: Locale): string {
 
 export type ArtworkTitle = { ko: string; en: string | null };
 
-/** The title in the reader's language (Korean when there is no English one); a neutral word if unknown. */
-export function titleFor(title: ArtworkTitle | null, locale: Locale): string {
-  if (!title) return locale === "ko" ? "관심 작품" : "an artwork";
+/** The phrases used when an artwork's title is not known here (yet). */
+export const UNKNOWN_TITLE = {
+  watched: { ko: "관심 작품", en: "an artwork" },
+  purchased: { ko: "구매하신 작품", en: "your artwork" },
+} as const;
+
+/** The title in the reader's language (Korean when there is no English one); a neutral phrase if unknown. */
+export function titleFor(
+  title: ArtworkTitle | null,
+  locale: Locale,
+  unknown: { ko: string; en: string } = UNKNOWN_TITLE.watched,
+): string {
+  if (!title) return unknown[locale];
   return locale === "en" ? (title.en ?? title.ko) : title.ko;
 }
 

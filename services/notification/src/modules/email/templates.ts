@@ -37,6 +37,26 @@ export type TemplateVars = {
     purchasesUrl: string;
   };
   "starting-soon": { username: string; title: string; startsAt: string; minutes: number; lotUrl: string };
+  receipt: {
+    username: string;
+    title: string;
+    number: string;
+    hammer: string;
+    premium: string;
+    total: string;
+    paidAt: string;
+    purchasesUrl: string;
+  };
+  refund: {
+    username: string;
+    title: string;
+    number: string;
+    amount: string;
+    reason: string;
+    refundedTotal: string;
+    purchasesUrl: string;
+  };
+  "payment-failed": { username: string; title: string; number: string; total: string; purchasesUrl: string };
 };
 
 const DECLARED: { [T in EmailTemplate]: readonly (keyof TemplateVars[T])[] } = {
@@ -46,6 +66,9 @@ const DECLARED: { [T in EmailTemplate]: readonly (keyof TemplateVars[T])[] } = {
   outbid: ["username", "title", "currentPrice", "nextMinimum", "endsAt", "lotUrl"],
   won: ["username", "title", "hammerPrice", "premium", "total", "purchasesUrl"],
   "starting-soon": ["username", "title", "startsAt", "minutes", "lotUrl"],
+  receipt: ["username", "title", "number", "hammer", "premium", "total", "paidAt", "purchasesUrl"],
+  refund: ["username", "title", "number", "amount", "reason", "refundedTotal", "purchasesUrl"],
+  "payment-failed": ["username", "title", "number", "total", "purchasesUrl"],
 };
 
 /** What the layout takes besides the two slots. */
