@@ -5,8 +5,10 @@
  * refresh-token reuse detected → log out → an admin suspends them → their login is refused.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
+import { createTokenSigner } from "@arte/platform";
 import { startSmtpServer, type TestSmtp } from "@arte/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -279,7 +281,7 @@ describe("the first journey, through the gateway, with a real email", () => {
 });
 
 /** Registers a bidder through the gateway (code read from the email), links a demo account, signs in. */
-async function newBidder(name: string) {
+async function newBidder(name: string, opts: { link?: boolean } = {}) {
   const email = `${name}.${tag}@example.com`;
   const password = "bidder-passphrase-77";
   expect((await call("POST", "/api/users/v1/email-verifications", { body: { email } })).status).toBe(202);
@@ -300,12 +302,14 @@ async function newBidder(name: string) {
   expect((await call("POST", "/api/users/v1/users", { body })).status).toBe(201);
   const login = await call("POST", "/api/users/v1/auth/login", { body: { email, password } });
   const token = login.json.accessToken as string;
-  const demo = await call("POST", "/api/users/v1/me/bank-account/demo", {
-    token,
-    body: { pin: "1357" },
-    key: `demo-${name}-${tag}`,
-  });
-  expect(demo.status).toBe(201);
+  if (opts.link !== false) {
+    const demo = await call("POST", "/api/users/v1/me/bank-account/demo", {
+      token,
+      body: { pin: "1357" },
+      key: `demo-${name}-${tag}`,
+    });
+    expect(demo.status).toBe(201);
+  }
   const me = await call("GET", "/api/users/v1/me", { token });
   return { token, userId: me.json.id as string };
 }
@@ -416,5 +420,132 @@ describe("a lot's whole life through the gateway", () => {
     expect(receipt.headers.get("content-type")).toContain("text/html");
     const ledger = (await call("GET", "/api/bank/v1/admin/ledger/check", { token: admin })).json;
     expect(ledger).toMatchObject({ ok: true, sumOfAllBalances: 0 });
+  }, 120_000);
+});
+
+/** A token signed with the system's own key, for claims the real flows never produce (ev=false). */
+async function mintToken(userId: string, claims: { ev?: boolean } = {}) {
+  const { privateJwk } = JSON.parse(readFileSync(`.data/journey-${tag}/keys/auth-signing.json`, "utf8"));
+  const signer = await createTokenSigner({
+    privateJwk,
+    issuer: "arte-moderni",
+    audience: "arte-moderni",
+    ttlSeconds: 300,
+  });
+  return signer.sign({ sub: userId, role: "USER", sid: randomUUID(), ev: claims.ev ?? true });
+}
+
+describe("every bidding rule and rejection code, through the gateway", () => {
+  it("answers each with its code, and applies buy-now, soft close and the hidden reserve", async () => {
+    const [ana, ben, cat] = [await newBidder("ana2"), await newBidder("ben2"), await newBidder("cat2")];
+    const dan = await newBidder("dan2", { link: false });
+    const admin = (await call("POST", "/api/users/v1/auth/login", { body: ADMIN })).json
+      .accessToken as string;
+    const artworks = (await call("GET", "/api/catalog/v1/artworks?sort=newest&limit=40")).json.items as {
+      id: string;
+    }[];
+    let next = 10;
+    const lot = async (fields: Record<string, unknown>, startInMs: number, lengthMs: number) => {
+      const now = Date.now();
+      const r = await call("POST", "/api/auction/v1/admin/lots", {
+        token: admin,
+        body: {
+          artworkId: artworks[next++]!.id,
+          startPrice: 100_000,
+          startsAt: new Date(now + startInMs).toISOString(),
+          endsAt: new Date(now + startInMs + lengthMs).toISOString(),
+          ...fields,
+        },
+      });
+      expect(r.status, JSON.stringify(r.json)).toBe(201);
+      return r.json.lotId as string;
+    };
+    let n = 0;
+    const bid = (lotId: string, token: string, body: object, key = `k${n++}-${tag}-${randomUUID()}`) =>
+      call("POST", `/api/auction/v1/lots/${lotId}/bids`, { token, body, key });
+    const open = (lotId: string) =>
+      until(async () => (await call("GET", `/api/auction/v1/lots/${lotId}`)).json.status === "OPEN", "open");
+
+    const main = await lot({ sellerUserId: ana.userId, buyNowPrice: 5_000_000 }, 800, 60_000);
+    const later = await lot({}, 3_600_000, 60_000);
+    const short = await lot({}, 800, 2_500);
+    await open(main);
+
+    expect((await bid(later, ben.token, { amount: 100_000 })).json.code).toBe("LOT_NOT_OPEN");
+    expect((await bid(main, ana.token, { amount: 100_000 })).json.code).toBe("SELF_BIDDING");
+    expect((await bid(main, dan.token, { amount: 100_000 })).json.code).toBe("NO_LINKED_ACCOUNT");
+    expect((await bid(main, await mintToken(ben.userId, { ev: false }), { amount: 100_000 })).json.code).toBe(
+      "EMAIL_NOT_VERIFIED",
+    );
+    const poor = await bid(main, cat.token, { amount: 100_000, maxAmount: 20_000_000 });
+    expect(poor.status).toBe(422);
+    expect(poor.json.code).toBe("INSUFFICIENT_FUNDS");
+    expect((await bid(main, ben.token, { amount: 90_000 })).json).toMatchObject({
+      code: "BID_TOO_LOW",
+      error: { details: { nextMinimum: 100_000 } },
+    });
+    const first = await bid(main, ben.token, { amount: 100_000 }, `same-${tag}`);
+    expect(first.status).toBe(201);
+    const reused = await bid(main, ben.token, { amount: 110_000 }, `same-${tag}`);
+    expect(reused.status).toBe(409);
+    expect(reused.json.code).toBe("IDEMPOTENCY_KEY_REUSED");
+    expect(
+      (
+        await call("POST", `/api/auction/v1/lots/${main}/bids`, {
+          token: ben.token,
+          body: { amount: 200_000 },
+        })
+      ).status,
+    ).toBe(400);
+    expect((await bid(main, ben.token, { amount: 110_000 })).json.code).toBe("ALREADY_LEADING");
+    const raise = await bid(main, ben.token, { amount: 110_000, maxAmount: 900_000 });
+    expect(raise.json).toMatchObject({ leading: true, price: 100_000, yourMaximum: 900_000 });
+
+    // the public view hides the leader's identity and maximum
+    const view = (await call("GET", `/api/auction/v1/lots/${main}`, { token: cat.token })).json;
+    expect(view.leader).toMatchObject({ you: false });
+    expect(JSON.stringify(view)).not.toContain(ben.userId);
+    expect(JSON.stringify(view)).not.toContain("900000");
+
+    // buy-now closes the lot at once as SOLD
+    const buyNow = await bid(main, cat.token, { amount: 5_000_000 });
+    expect(buyNow.status, JSON.stringify(buyNow.json)).toBe(201);
+    expect(buyNow.json.status).toBe("SOLD");
+    expect((await bid(main, ben.token, { amount: 6_000_000 })).json.code).toBe("LOT_ENDED");
+
+    // a suspended bidder holding a fresh token is still refused by the auction itself
+    const eve = await newBidder("eve2");
+    const eveId = eve.userId;
+    await call("POST", `/api/users/v1/admin/users/${eveId}/suspend`, {
+      token: admin,
+      body: { reason: "rules test" },
+    });
+    await open(short);
+    const suspended = await until(async () => {
+      const r = await bid(short, await mintToken(eveId), { amount: 100_000 });
+      return r.json.code === "ACCOUNT_SUSPENDED" && r;
+    }, "the suspension to reach the auction");
+    expect(suspended.status).toBe(403);
+
+    // soft close: a bid in the last seconds moves the end
+    const closing = await lot({ softCloseSeconds: 5 }, 800, 3_000);
+    await open(closing);
+    const before = (await call("GET", `/api/auction/v1/lots/${closing}`)).json.endsAt as string;
+    const late = await bid(closing, ben.token, { amount: 100_000 });
+    expect(late.json.extended).toBe(true);
+    expect(Date.parse(late.json.endsAt)).toBeGreaterThan(Date.parse(before));
+
+    // the hidden reserve decides UNSOLD; the public never sees its amount
+    const reserved = await lot({ reservePrice: 300_000 }, 800, 2_000);
+    await open(reserved);
+    expect((await bid(reserved, ben.token, { amount: 100_000, maxAmount: 200_000 })).status).toBe(201);
+    const shown = (await call("GET", `/api/auction/v1/lots/${reserved}`)).json;
+    expect(shown).toMatchObject({ hasReserve: true, reserveMet: false });
+    expect(JSON.stringify(shown)).not.toContain("300000");
+    await until(
+      async () => (await call("GET", `/api/auction/v1/lots/${reserved}`)).json.status === "UNSOLD",
+      "UNSOLD",
+    );
+    expect((await bid(short, ben.token, { amount: 500_000 })).json.code).toBe("LOT_ENDED");
   }, 120_000);
 });
