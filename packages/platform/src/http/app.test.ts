@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { Problem } from "@arte/contracts";
 import { testLogger } from "@arte/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,6 +38,12 @@ beforeAll(async () => {
   );
   app.get("/v1/conflict", async () => {
     throw fail("CONFLICT", "Lot already sold", { lotId: "l1" });
+  });
+  app.get("/v1/pg/:code", async (req) => {
+    // What pg throws: a DatabaseError with the SQLSTATE in `code`.
+    throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), {
+      code: (req.params as { code: string }).code,
+    });
   });
   app.get("/v1/boom", async () => {
     throw new Error("connect ECONNREFUSED 10.0.0.7:5432 password=hunter2");
@@ -107,6 +114,52 @@ describe("createHttpApp + error handler", () => {
     const body = expectProblem(res, 500, "INTERNAL");
     expect(body.error.message).toBe("Something went wrong");
     expect(res.body).not.toMatch(/hunter2|ECONNREFUSED|10\.0\.0\.7/);
+  });
+
+  it("answers a URL that does not decode, and a path parameter over 200 characters, 400 in the one shape", async () => {
+    expectProblem(await app.inject({ method: "GET", url: "/v1/things/%ED%A0%80" }), 400, "VALIDATION_FAILED");
+    const long = await app.inject({ method: "GET", url: `/v1/things/${"a".repeat(300)}` });
+    expectProblem(long, 400, "VALIDATION_FAILED");
+  });
+
+  it("answers text Postgres cannot store (NUL) 400, and a database out of connections 503", async () => {
+    const nul = expectProblem(
+      await app.inject({ method: "GET", url: "/v1/pg/22021" }),
+      400,
+      "VALIDATION_FAILED",
+    );
+    expect(nul.error.message).not.toMatch(/UTF8/);
+    const busy = await app.inject({ method: "GET", url: "/v1/pg/53300" });
+    expectProblem(busy, 503, "SERVICE_UNAVAILABLE");
+    expect(busy.headers["retry-after"]).toBe("1");
+  });
+
+  it("answers a request the HTTP parser refuses (headers too large, garbage) in the one shape", async () => {
+    const address = await app.listen({ port: 0, host: "127.0.0.1" });
+    const port = Number(new URL(address).port);
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, "127.0.0.1", () => socket.end(request));
+        let text = "";
+        socket.on("data", (d) => {
+          text += d;
+        });
+        socket.on("close", () => resolve(text));
+        socket.on("error", reject);
+      });
+    for (const [request, status] of [
+      [`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`, 431],
+      ['{"a": 1,}\r\n\r\n', 400],
+    ] as const) {
+      const text = await raw(request);
+      expect(text.split("\r\n")[0]).toBe(
+        `HTTP/1.1 ${status} ${status === 431 ? "Request Header Fields Too Large" : "Bad Request"}`,
+      );
+      expect(text).toMatch(/content-type: application\/problem\+json/i);
+      const body = Problem.parse(JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4)));
+      expect(body).toMatchObject({ status, code: "VALIDATION_FAILED" });
+      expect(text).toContain(`x-request-id: ${body.requestId}`);
+    }
   });
 
   it("answers an unknown route 404 NOT_FOUND", async () => {

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import { errorHandlerPlugin } from "./error-handler.js";
+import { clientErrorHandler, errorHandlerPlugin, frameworkErrorHandler } from "./error-handler.js";
 
 export type ReadinessCheck = { name: string; check: () => Promise<unknown> };
 
@@ -34,6 +34,9 @@ export function createHttpApp(opts: HttpAppOptions) {
     return503OnClosing: true,
     forceCloseConnections: "idle",
     routerOptions: { maxParamLength: 200 },
+    // Refusals before any route runs answer in the one error shape too.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     trustProxy: "127.0.0.1",
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import type { Socket } from "node:net";
 import type { Problem } from "@arte/contracts";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
@@ -60,6 +62,63 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
 };
 
 /**
+ * Postgres errors that a client's input or the database's load causes, not a bug: text with a NUL
+ * (Postgres cannot store U+0000: "invalid byte sequence for encoding UTF8: 0x00" / "unsupported Unicode
+ * escape sequence") is invalid input; a database out of connection slots or starting up is a 503.
+ */
+const PG_CODES: Record<string, [number, string, string]> = {
+  "22021": [400, "VALIDATION_FAILED", "The request contains a character that cannot be stored (NUL)"],
+  "22P05": [400, "VALIDATION_FAILED", "The request contains a character that cannot be stored (NUL)"],
+  "53300": [503, "SERVICE_UNAVAILABLE", "The service is busy, try again shortly"],
+  "57P03": [503, "SERVICE_UNAVAILABLE", "The service is starting, try again shortly"],
+};
+
+/**
+ * The framework's own refusals before any route runs (`frameworkErrors`: a URL that does not decode,
+ * a path parameter over `maxParamLength`), in the one error shape.
+ */
+export function frameworkErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  const [status, code] = err.code
+    ? (FASTIFY_CODES[err.code] ?? [400, "VALIDATION_FAILED"])
+    : [400, "VALIDATION_FAILED"];
+  req.log.info({ code, reason: err.message }, "client error");
+  // The app's hooks do not run for these: set the request id here.
+  return sendProblem(reply, problem(req, status, code, err.message), { "x-request-id": String(req.id) });
+}
+
+/**
+ * What the HTTP server answers a request it cannot even parse (`clientErrorHandler`: headers too large,
+ * a malformed request line, a read timeout), in the one error shape, then closes the connection.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket) {
+  if (!socket.writable) {
+    socket.destroy(err);
+    return;
+  }
+  const [status, code, title] =
+    err.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "VALIDATION_FAILED", "Request Header Fields Too Large"]
+      : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "VALIDATION_FAILED", "Request Timeout"]
+        : [400, "VALIDATION_FAILED", "Bad Request"];
+  const requestId = `req-${randomUUID()}`;
+  const message = status === 431 ? "The request's headers or URL are too large" : "The request is malformed";
+  const body = JSON.stringify({
+    type: `https://arte-moderni.dev/errors/${code.toLowerCase().replaceAll("_", "-")}`,
+    title,
+    status,
+    code,
+    detail: message,
+    requestId,
+    error: { code, message },
+  } satisfies Problem);
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\nConnection: close\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+      `x-request-id: ${requestId}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/**
  * One error handler for every route (fastify-plugin, so it is not encapsulated):
  * invalid input → 400 VALIDATION_FAILED with field errors; AppError → its status and code;
  * Fastify's client errors → their 4xx; anything else → logged at error, generic 500.
@@ -96,6 +155,16 @@ export const errorHandlerPlugin = fp(
       if (known) {
         req.log.info({ code: known[1], reason: err.message }, "client error");
         return sendProblem(reply, problem(req, known[0], known[1], err.message));
+      }
+      const pg = typeof err.code === "string" ? PG_CODES[err.code] : undefined;
+      if (pg) {
+        const log = pg[0] >= 500 ? req.log.warn.bind(req.log) : req.log.info.bind(req.log);
+        log({ code: pg[1], reason: err.message }, "database refused");
+        return sendProblem(
+          reply,
+          problem(req, pg[0], pg[1], pg[2]),
+          pg[0] === 503 ? { "retry-after": "1" } : undefined,
+        );
       }
       const status = err.statusCode ?? 500;
       if (status >= 400 && status < 500) {
