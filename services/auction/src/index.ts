@@ -17,4 +17,5 @@ export { type Jobs, type JobsDeps, startJobs } from "./jobs.js";
 export { type BankClient, createBankClient } from "./lib/bank.js";
 export * as rules from "./modules/bidding/bidding.domain.js";
 export { createReconciler, settleRelease } from "./modules/holds/holds.service.js";
+export { type DemoLot, type DemoLotRole, seedDemoLots } from "./modules/lots/demo-seed.js";
 export { createScheduler } from "./modules/scheduler/scheduler.js";
