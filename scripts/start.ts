@@ -9,6 +9,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { seedDemo } from "./lib/demo.js";
 import { ensureInfrastructure, portOpen, waitForPort } from "./lib/infra.js";
 import { GATEWAY, roleOf, SERVICES, type ServiceSpec } from "./lib/services.js";
 import {
@@ -80,7 +81,8 @@ async function main() {
   const keys = await signingKeys(DATA_DIR, env);
   const admin = await firstAdmin({ adminUrl: ADMIN_URL, database: DATABASE, env });
   const blobDir = resolve(DATA_DIR, "blobs");
-  await seedDemoData({ adminUrl: ADMIN_URL, database: DATABASE, blobDir, say });
+  if (env.DEMO_DATA !== "false")
+    await seedDemoData({ adminUrl: ADMIN_URL, database: DATABASE, blobDir, say });
   const secrets = serviceSecrets(
     DATA_DIR,
     SERVICES.map((s) => s.name),
@@ -176,6 +178,16 @@ async function main() {
   const health = await Promise.all(
     started.map(async (s) => ({ ...s, up: await waitForHealth(s.port, 60_000) })),
   );
+  const demo = await seedDemo({
+    adminUrl: ADMIN_URL,
+    database: DATABASE,
+    natsUrl: NATS_URL,
+    natsPrefix: NATS_PREFIX,
+    gatewayUrl: `http://127.0.0.1:${GATEWAY_PORT}`,
+    usersSecret: secrets.users,
+    env,
+    say,
+  }).catch((err) => [`Demo data        not seeded: ${err instanceof Error ? err.message : String(err)}`]);
   say("");
   say("service          port   health");
   for (const h of health)
@@ -191,6 +203,7 @@ async function main() {
       ? `Admin            ${admin.email} / ${admin.password}   (created now; change the password after signing in)`
       : `Admin            ${admin.email}   (already existed; set ADMIN_EMAIL/ADMIN_PASSWORD before the first run to choose them)`,
   );
+  for (const line of demo) say(line);
   say("Press Ctrl-C to stop everything.");
 }
 
