@@ -52,8 +52,13 @@ function pipeWithPrefix(child: ChildProcess, label: string) {
   out(child.stderr, process.stderr);
 }
 
-/** Runs one instance; restarts it with backoff when it dies while we are not stopping. */
+/**
+ * Runs one instance; restarts it with backoff when it dies while we are not stopping. The backoff
+ * starts over once an instance has run for a minute (as an orchestrator's crash-loop backoff does),
+ * so an instance killed now and then comes back in half a second, not in ten.
+ */
 function run(label: string, args: string[], childEnv: NodeJS.ProcessEnv, restarts = 0) {
+  const startedAt = Date.now();
   const child = spawn(process.execPath, ["--import", "tsx", ...args], {
     cwd: ROOT,
     env: childEnv,
@@ -64,6 +69,7 @@ function run(label: string, args: string[], childEnv: NodeJS.ProcessEnv, restart
   child.on("exit", (code, signal) => {
     if (children.get(label) === child) children.delete(label);
     if (stopping) return;
+    if (Date.now() - startedAt > 60_000) restarts = 0;
     const delay = Math.min(10_000, 500 * 2 ** Math.min(restarts, 5));
     say(`${label} exited (${signal ?? code}); restarting in ${delay} ms`);
     setTimeout(() => !stopping && run(label, args, childEnv, restarts + 1), delay);
@@ -176,7 +182,7 @@ async function main() {
   }
 
   const health = await Promise.all(
-    started.map(async (s) => ({ ...s, up: await waitForHealth(s.port, 60_000) })),
+    started.map(async (s) => ({ ...s, up: await waitForHealth(s.port, 180_000) })),
   );
   const demo = await seedDemo({
     adminUrl: ADMIN_URL,
@@ -196,6 +202,12 @@ async function main() {
     );
   say("");
   say(`Arte Moderni     ${PUBLIC_URL}`);
+  // Nothing balances between gateway instances here (a load balancer or Kubernetes Service does in
+  // production): clients pick one of these and move to another when it refuses.
+  if (gwInstances > 1)
+    say(
+      `Gateways         ${Array.from({ length: gwInstances }, (_, i) => `http://127.0.0.1:${GATEWAY_PORT + i}`).join(" ")}`,
+    );
   say(`API docs         ${PUBLIC_URL}/api/docs`);
   if (mailUi) say(`Mail inbox       ${mailUi}   (every email the platform sends lands here)`);
   say(
