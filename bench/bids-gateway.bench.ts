@@ -11,7 +11,7 @@
 import { loadavg } from "node:os";
 import { cpuUse, describeRun, pgbenchBid, runBids } from "./lib/bidding.js";
 import { round } from "./lib/load.js";
-import { startSystem } from "./lib/system.js";
+import { instancesFromEnv, startSystem } from "./lib/system.js";
 import type { Bench, Figure } from "./lib/types.js";
 
 const BIDDERS = 200;
@@ -21,17 +21,6 @@ const PACED_MS = 10_000;
 const WARMUP_MS = 2_000;
 const PGBENCH_SECONDS = 10;
 const GOAL_P99_MS = 100;
-
-/** `BENCH_INSTANCES=auction=2,gateway=2` → instance counts. */
-export function instancesFromEnv(): Record<string, number> {
-  return Object.fromEntries(
-    (process.env.BENCH_INSTANCES ?? "")
-      .split(",")
-      .filter(Boolean)
-      .map((kv) => kv.split("=") as [string, string])
-      .map(([k, v]) => [k.trim(), Number(v)]),
-  );
-}
 
 const bench: Bench = {
   name: "bids-gateway",

@@ -7,6 +7,7 @@ import { readdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { connectBus, createRedis } from "@arte/platform";
 import pg from "pg";
 import type { Bench, BenchResult } from "./lib/types.js";
 
@@ -25,6 +26,28 @@ async function machine() {
   } catch {
     // reported as unknown
   }
+  let nats = "unknown";
+  try {
+    const bus = await connectBus({
+      url: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
+      name: "bench-machine",
+    });
+    nats = bus.nc.info?.version ?? "unknown";
+    await bus.close();
+  } catch {
+    // reported as unknown
+  }
+  let redis = "unknown";
+  try {
+    const r = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", "");
+    try {
+      redis = /redis_version:(\S+)/.exec(await r.info("server"))?.[1] ?? "unknown";
+    } finally {
+      r.disconnect();
+    }
+  } catch {
+    // reported as unknown
+  }
   const cpus = os.cpus();
   return {
     cpu: `${cpus.length} × ${cpus[0]?.model ?? "?"}`,
@@ -32,6 +55,8 @@ async function machine() {
     os: `${os.type()} ${os.release()}`,
     node: process.version,
     postgres,
+    nats,
+    redis,
     loadAverage: os.loadavg().map((n) => Math.round(n * 100) / 100),
   };
 }
@@ -44,8 +69,12 @@ const failures: { name: string; error: string }[] = [];
 for (const f of files) {
   const bench = (await import(pathToFileURL(join(here, f)).href)).default as Bench;
   process.stdout.write(`[bench] ${bench.name} …\n`);
+  const t0 = Date.now();
+  const loadBefore = os.loadavg().map((n) => Math.round(n * 100) / 100);
   try {
     const r = await bench.run();
+    r.seconds = Math.round((Date.now() - t0) / 1000);
+    r.loadAverageBefore = loadBefore;
     results.push(r);
     for (const fig of r.figures) {
       const base = fig.baseline
@@ -66,7 +95,7 @@ writeFileSync(join(here, "results", `${date}.json`), `${JSON.stringify(report, n
 const md = [
   `# Benchmarks — ${report.date}`,
   "",
-  `Machine: ${report.machine.cpu}, ${report.machine.memoryGiB} GiB, ${report.machine.os}; Node ${report.machine.node}; Postgres ${report.machine.postgres}; load average at the end ${report.machine.loadAverage.join(" / ")}.`,
+  `Machine: ${report.machine.cpu}, ${report.machine.memoryGiB} GiB, ${report.machine.os}; Node ${report.machine.node}; Postgres ${report.machine.postgres}; NATS server ${report.machine.nats}; Redis ${report.machine.redis}; load average at the end ${report.machine.loadAverage.join(" / ")}.`,
   "The machine is shared: compare each figure with its baseline from the same run.",
   "",
   "| Benchmark | Figure | Value | Baseline (same run) | Goal |",
@@ -82,6 +111,8 @@ const md = [
     `## ${r.name}`,
     "",
     r.description,
+    "",
+    `Took ${r.seconds} s; load average before it ${r.loadAverageBefore?.join(" / ")}.`,
     "",
     ...(r.notes ?? []).map((n) => `- ${n}`),
     "",

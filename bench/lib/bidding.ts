@@ -25,6 +25,8 @@ export type BidRun = {
   otherRejections: Record<string, number>;
   /** 5xx answers and network failures. */
   errors: number;
+  /** Errors by HTTP status and code (`503 BANK_UNAVAILABLE`, `0 network`). */
+  errorCodes: Record<string, number>;
   errorSamples: string[];
   acceptedPerSecond: number;
   answersPerSecond: number;
@@ -51,6 +53,7 @@ export async function runBids(opts: {
   const acceptedLatencies: number[] = [];
   const otherRejections: Record<string, number> = {};
   const errorSamples: string[] = [];
+  const errorCodes: Record<string, number> = {};
   let tooLow = 0;
   let alreadyLeading = 0;
   let errors = 0;
@@ -95,6 +98,8 @@ export async function runBids(opts: {
         } | null;
         if (r.status === 0 || r.status >= 500) {
           errors++;
+          const key = `${r.status} ${r.status === 0 ? "network" : (json?.error?.code ?? json?.code ?? "?")}`;
+          errorCodes[key] = (errorCodes[key] ?? 0) + 1;
           if (errorSamples.length < 5) errorSamples.push(`${r.status} ${JSON.stringify(json).slice(0, 200)}`);
         } else {
           latencies.push(r.ms);
@@ -136,6 +141,7 @@ export async function runBids(opts: {
     alreadyLeading,
     otherRejections,
     errors,
+    errorCodes,
     errorSamples,
     acceptedPerSecond: acceptedLatencies.length / seconds,
     answersPerSecond: latencies.length / seconds,
@@ -153,7 +159,13 @@ export const describeRun = (r: BidRun) =>
     r.otherRejections,
   )
     .map(([c, n]) => `, ${n} ${c}`)
-    .join("")}), ${r.errors} errors; all answers p50 ${round(r.p50)} ms, p99 ${round(r.p99)} ms, max ${round(
+    .join("")}), ${r.errors} errors${
+    r.errors
+      ? ` (${Object.entries(r.errorCodes)
+          .map(([c, n]) => `${n} × ${c}`)
+          .join(", ")})`
+      : ""
+  }; all answers p50 ${round(r.p50)} ms, p99 ${round(r.p99)} ms, max ${round(
     r.max,
   )} ms; accepted p50 ${round(r.acceptedP50)} ms, p99 ${round(r.acceptedP99)} ms`;
 

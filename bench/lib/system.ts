@@ -11,7 +11,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { bank, type catalog, users } from "@arte/contracts";
+import { bank, catalog, users } from "@arte/contracts";
 import { type Bus, callRpc, connectBus, createRedis, createTokenSigner } from "@arte/platform";
 import { startSmtpServer, type TestSmtp } from "@arte/testing";
 import { headers as natsHeaders } from "@nats-io/transport-node";
@@ -126,6 +126,17 @@ async function adminQuery<T = Record<string, unknown>>(url: string, query: strin
   }
 }
 
+/** `BENCH_INSTANCES=auction=2,gateway=2` → instance counts. */
+export function instancesFromEnv(): Record<string, number> {
+  return Object.fromEntries(
+    (process.env.BENCH_INSTANCES ?? "")
+      .split(",")
+      .filter(Boolean)
+      .map((kv) => kv.split("=") as [string, string])
+      .map(([k, v]) => [k.trim(), Number(v)]),
+  );
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export type System = Awaited<ReturnType<typeof startSystem>>;
@@ -163,6 +174,8 @@ export async function startSystem(opts: SystemOptions = {}) {
       ADMIN_PASSWORD: admin.password,
       LOG_LEVEL: "warn",
       NODE_ENV: "production",
+      // No demo catalogue, bidders or lots: the benchmark makes exactly what it measures.
+      DEMO_DATA: "false",
       ...Object.fromEntries(
         Object.entries(opts.instances ?? {}).map(([k, v]) => [`INSTANCES_${k.toUpperCase()}`, String(v)]),
       ),
@@ -261,17 +274,28 @@ export async function startSystem(opts: SystemOptions = {}) {
       maxMs: 180_000,
       fn: async (i) => {
         const userId = randomUUID();
-        const account = await callRpc(
-          bus!,
-          bank.OpenAccount,
-          {
-            holderName: `Bench bidder ${i}`,
-            pin: "2580",
-            openingBalance: o.balance ?? 1_000_000_000_000,
-            key: `bench-open-${userId}`,
-          },
-          { credentials: asUsers, timeoutMs: 30_000 },
-        );
+        // The key makes a retry safe: a busy shared machine may fail a call now and then.
+        const open = () =>
+          callRpc(
+            bus!,
+            bank.OpenAccount,
+            {
+              holderName: `Bench bidder ${i}`,
+              pin: "2580",
+              openingBalance: o.balance ?? 1_000_000_000_000,
+              key: `bench-open-${userId}`,
+            },
+            { credentials: asUsers, timeoutMs: 30_000 },
+          );
+        let account: Awaited<ReturnType<typeof open>> | undefined;
+        for (let attempt = 0; !account; attempt++) {
+          try {
+            account = await open();
+          } catch (err) {
+            if (attempt >= 4) throw err;
+            await sleep(500 * 2 ** attempt);
+          }
+        }
         const event = users.BankAccountLinkedV1.parse({
           id: randomUUID(),
           type: users.BankAccountLinkedV1.shape.type.value,
@@ -289,7 +313,13 @@ export async function startSystem(opts: SystemOptions = {}) {
         bidders[i] = { index: i, userId, token, accountId: account.accountId };
       },
     });
-    if (opened.errors) throw new Error(`creating bidders failed: ${opened.errorSamples.join("; ")}`);
+    if (opened.errors)
+      throw new Error(
+        `creating bidders failed: ${opened.errorSamples.join("; ")}; launcher output:\n${output
+          .filter((l) => /error|fail|warn/i.test(l))
+          .slice(-10)
+          .join("\n")}`,
+      );
     const ids = bidders.map((b) => b.userId);
     const deadline = Date.now() + 120_000;
     for (;;) {
@@ -306,49 +336,49 @@ export async function startSystem(opts: SystemOptions = {}) {
   }
 
   /**
-   * K lots on distinct artworks (the demo ones, and copies of them when K exceeds the demo catalog),
-   * starting a moment from now; resolves when every one is OPEN.
+   * K lots on K new artworks (of one new artist; no images), each starting a moment after it is
+   * created; resolves when every one is OPEN.
    */
   async function createLots(
     k: number,
     o: { startPrice?: number; increments?: { upTo: number | null; step: number }[]; minutes?: number } = {},
   ) {
     const auth = { token: adminToken };
+    const artist = await api.request("POST", "/api/catalog/v1/admin/artists", {
+      ...auth,
+      body: { nameKo: `벤치 작가 ${tag}`, nameEn: `Bench artist ${tag}`, birthYear: 1970, country: "KR" },
+    });
+    if (artist.status !== 201)
+      throw new Error(`creating an artist: ${artist.status} ${JSON.stringify(artist.json)}`);
+    const artistId = (artist.json as { id: string }).id;
+    const painting = catalog.MEDIA.PAINTING;
     const artworks: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const r = await api.request(
-        "GET",
-        `/api/catalog/v1/artworks?limit=100${cursor ? `&cursor=${cursor}` : ""}`,
-      );
-      if (r.status !== 200) throw new Error(`listing artworks: ${r.status}`);
-      const page = r.json as { items: { id: string }[]; nextCursor: string | null };
-      artworks.push(...page.items.map((a) => a.id));
-      cursor = page.nextCursor ? encodeURIComponent(page.nextCursor) : null;
-    } while (cursor && artworks.length < k);
-    for (let i = 0; artworks.length < k; i++) {
-      const src = (await api.request("GET", `/api/catalog/v1/artworks/${artworks[i % artworks.length]}`))
-        .json as catalog.Artwork;
-      const body: catalog.CreateArtworkBody = {
-        artistId: src.artist.id,
-        titleKo: `${src.titleKo} (bench ${tag} ${i})`,
-        titleEn: src.titleEn ? `${src.titleEn} (bench ${tag} ${i})` : null,
-        description: src.description,
-        country: src.country,
-        completionDate: src.completionDate,
-        size: src.size,
-        medium: src.medium,
-        theme: src.theme,
-        style: src.style,
-        technique: src.technique,
-        estimateLow: src.estimateLow,
-        estimateHigh: src.estimateHigh,
-        conditionReport: src.conditionReport,
-      };
-      const r = await api.request("POST", "/api/catalog/v1/admin/artworks", { ...auth, body });
-      if (r.status !== 201) throw new Error(`creating an artwork: ${r.status} ${JSON.stringify(r.json)}`);
-      artworks.push((r.json as { id: string }).id);
-    }
+    const made = await runLoad({
+      concurrency: 4,
+      total: k,
+      maxMs: 120_000,
+      fn: async (i) => {
+        const body: catalog.CreateArtworkBody = {
+          artistId,
+          titleKo: `벤치 작품 ${i + 1}`,
+          titleEn: `Bench work ${i + 1}`,
+          description: "An artwork made by the benchmark harness.",
+          country: "KR",
+          completionDate: "2020",
+          size: { widthCm: 50, heightCm: 40, depthCm: null },
+          medium: "PAINTING",
+          theme: painting.themes[i % painting.themes.length]!,
+          style: painting.styles[i % painting.styles.length]!,
+          technique: painting.techniques[i % painting.techniques.length]!,
+          estimateLow: 1_000_000,
+          estimateHigh: 2_000_000,
+        };
+        const r = await api.request("POST", "/api/catalog/v1/admin/artworks", { ...auth, body });
+        if (r.status !== 201) throw new Error(`creating an artwork: ${r.status} ${JSON.stringify(r.json)}`);
+        artworks[i] = (r.json as { id: string }).id;
+      },
+    });
+    if (made.errors) throw new Error(made.errorSamples.join("; "));
     const endsAt = new Date(Date.now() + (o.minutes ?? 30) * 60_000).toISOString();
     const startPrice = o.startPrice ?? 10_000;
     const lots: Lot[] = [];

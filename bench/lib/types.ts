@@ -14,6 +14,9 @@ export type BenchResult = {
   description: string;
   figures: Figure[];
   notes?: string[];
+  /** Set by the runner: how long the benchmark took, and the 1/5/15-minute load average before it. */
+  seconds?: number;
+  loadAverageBefore?: number[];
 };
 
 /** A benchmark: `bench/<name>.bench.ts` default-exports one. It sets up and tears down what it needs. */
