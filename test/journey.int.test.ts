@@ -468,7 +468,6 @@ describe("every bidding rule and rejection code, through the gateway", () => {
 
     const main = await lot({ sellerUserId: ana.userId, buyNowPrice: 5_000_000 }, 800, 60_000);
     const later = await lot({}, 3_600_000, 60_000);
-    const short = await lot({}, 800, 2_500);
     await open(main);
 
     expect((await bid(later, ben.token, { amount: 100_000 })).json.code).toBe("LOT_NOT_OPEN");
@@ -497,7 +496,7 @@ describe("every bidding rule and rejection code, through the gateway", () => {
         })
       ).status,
     ).toBe(400);
-    expect((await bid(main, ben.token, { amount: 110_000 })).json.code).toBe("ALREADY_LEADING");
+    expect((await bid(main, ben.token, { amount: 100_000 })).json.code).toBe("ALREADY_LEADING");
     const raise = await bid(main, ben.token, { amount: 110_000, maxAmount: 900_000 });
     expect(raise.json).toMatchObject({ leading: true, price: 100_000, yourMaximum: 900_000 });
 
@@ -520,6 +519,7 @@ describe("every bidding rule and rejection code, through the gateway", () => {
       token: admin,
       body: { reason: "rules test" },
     });
+    const short = await lot({}, 800, 60_000);
     await open(short);
     const suspended = await until(async () => {
       const r = await bid(short, await mintToken(eveId), { amount: 100_000 });
@@ -536,7 +536,7 @@ describe("every bidding rule and rejection code, through the gateway", () => {
     expect(Date.parse(late.json.endsAt)).toBeGreaterThan(Date.parse(before));
 
     // the hidden reserve decides UNSOLD; the public never sees its amount
-    const reserved = await lot({ reservePrice: 300_000 }, 800, 2_000);
+    const reserved = await lot({ reservePrice: 300_000, softCloseSeconds: 0 }, 800, 2_000);
     await open(reserved);
     expect((await bid(reserved, ben.token, { amount: 100_000, maxAmount: 200_000 })).status).toBe(201);
     const shown = (await call("GET", `/api/auction/v1/lots/${reserved}`)).json;
@@ -546,6 +546,6 @@ describe("every bidding rule and rejection code, through the gateway", () => {
       async () => (await call("GET", `/api/auction/v1/lots/${reserved}`)).json.status === "UNSOLD",
       "UNSOLD",
     );
-    expect((await bid(short, ben.token, { amount: 500_000 })).json.code).toBe("LOT_ENDED");
+    expect((await bid(reserved, ben.token, { amount: 500_000 })).json.code).toBe("LOT_ENDED");
   }, 120_000);
 });
