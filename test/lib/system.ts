@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
+import { Agent, request as httpRequest } from "node:http";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { createTokenSigner, type TokenSigner } from "@arte/platform";
@@ -59,6 +60,8 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
       RATE_LIMIT_DEFAULT: "1000000",
       RATE_LIMIT_AUTH: "1000000",
       RATE_LIMIT_EMAIL: "1000000",
+      // Small pools: this system shares Postgres (max_connections) with the other tests' systems.
+      DB_POOL_SIZE: "4",
       ...extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -141,6 +144,59 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
     };
   }
 
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  const port = 8080 + offset;
+  /** A request with the target exactly as given (no URL normalisation), over loopback. */
+  function raw(
+    method: string,
+    target: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<HttpResult> {
+    return new Promise((ok, fail) => {
+      const req = httpRequest(
+        {
+          host: "127.0.0.1",
+          port,
+          method,
+          path: target,
+          // Node sends no Content-Length for a DELETE's body by itself: the server would read it as
+          // the next request.
+          headers:
+            body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) },
+          agent,
+          timeout: 15_000,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("error", fail);
+          res.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            let json: unknown = null;
+            try {
+              json = text ? JSON.parse(text) : null;
+            } catch {
+              json = null;
+            }
+            const h = new Headers();
+            for (const [k, v] of Object.entries(res.headers)) if (typeof v === "string") h.set(k, v);
+            ok({
+              status: res.statusCode ?? 0,
+              headers: h,
+              text,
+              json,
+              contentType: h.get("content-type") ?? "",
+            });
+          });
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error(`timed out: ${method} ${target}`)));
+      req.on("error", fail);
+      req.end(body);
+    });
+  }
+
   /** A fresh access token (its own session id, so a logout-all by one call ends no other call's). */
   const tokenFor = (c: Pick<Caller, "userId" | "role">) =>
     signer.sign({ sub: c.userId, role: c.role, sid: randomUUID(), ev: true });
@@ -197,6 +253,7 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
       launcher.kill("SIGINT");
       await exited;
     }
+    agent.destroy();
     await smtp.close();
     const c = new pg.Client({ connectionString: ADMIN_DB_URL });
     await c.connect();
@@ -208,7 +265,21 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
     rmSync(resolve(ROOT, dataDir), { recursive: true, force: true });
   }
 
-  return { tag, database, gateway, dataDir, smtp, output, request, tokenFor, sql, signUp, adminCaller, stop };
+  return {
+    tag,
+    database,
+    gateway,
+    dataDir,
+    smtp,
+    output,
+    request,
+    raw,
+    tokenFor,
+    sql,
+    signUp,
+    adminCaller,
+    stop,
+  };
 }
 
 function dbUrl(database: string) {
