@@ -60,8 +60,10 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
       RATE_LIMIT_DEFAULT: "1000000",
       RATE_LIMIT_AUTH: "1000000",
       RATE_LIMIT_EMAIL: "1000000",
+      // No demo catalogue or lots: nothing opens, closes or settles on its own while a test counts rows.
+      DEMO_DATA: "false",
       // Small pools: this system shares Postgres (max_connections) with the other tests' systems.
-      DB_POOL_SIZE: "4",
+      DB_POOL_SIZE: "6",
       ...extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],
