@@ -154,6 +154,8 @@ async function main() {
         ...(svc.name === "bank" ? { RPC_CALLERS: bankCallers } : {}),
         // npm start is the demo and dev system: demo bank accounts are on unless switched off.
         DEMO_BANK: env.DEMO_BANK ?? "true",
+        // One machine's Postgres allows 100 connections: keep every instance's pool small here.
+        DB_POOL_SIZE: env.DB_POOL_SIZE ?? "6",
         BLOB_DIR: env.BLOB_DIR ?? blobDir,
         SMTP_URL: smtpUrl,
       });

@@ -14,6 +14,8 @@ export const BaseEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535),
   INSTANCE_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
   DATABASE_URL: z.string().url().default("postgres://postgres@127.0.0.1:5432/arte"),
+  /** Connections in this process's pool (a service may choose a larger default for itself). */
+  DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   NATS_URL: z.string().default("nats://127.0.0.1:4222"),
   NATS_USER: z.string().optional(),
   NATS_PASSWORD: z.string().optional(),

@@ -41,7 +41,7 @@ export async function createRuntime<DB>(opts: {
   const db = createDb<DB>({
     url: config.DATABASE_URL,
     schema: opts.schema,
-    max: opts.dbPoolSize ?? 10,
+    max: opts.dbPoolSize ?? config.DB_POOL_SIZE,
     applicationName: `${opts.service}:${config.INSTANCE_ID}`,
   });
   const bus = await connectBus({
