@@ -35,6 +35,13 @@ export function createDb<DB>(opts: DbOptions): KyselyT<DB> {
     application_name: opts.applicationName ?? opts.schema,
     idleTimeoutMillis: 30_000,
   });
+  // A connection can die under the pool (Postgres restarted or failed over, pg_terminate_backend, a
+  // network cut). pg reports it as an 'error' event — on the pool for an idle connection, on the client
+  // itself for one checked out between two statements — and an unheard 'error' event ends the process:
+  // every instance would crash at once. The statement that used the connection fails on its own (the
+  // caller retries), and the pool drops a broken connection when it is released.
+  pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 
