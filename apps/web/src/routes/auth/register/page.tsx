@@ -21,7 +21,7 @@ export function RegisterPage() {
         <Stepper.Step label={t("register.step.profile")}>
           {verified && (
             <>
-              <Text c="green.9" mb="md" role="status">
+              <Text mb="md" role="status" fw={500}>
                 {t("register.verified", { email: verified.email })}
               </Text>
               <ProfileStep
