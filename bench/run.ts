@@ -3,7 +3,7 @@
  * filter) and writes `bench/results/<date>.json` and `.md`: the machine, versions, and each figure
  * beside its same-run baseline. The machine is shared and noisy: read ratios and medians.
  */
-import { readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -90,8 +90,21 @@ for (const f of files) {
 }
 
 const date = new Date().toISOString().slice(0, 10);
+const jsonFile = join(here, "results", `${date}.json`);
+// A filtered run (`npm run bench bids`) replaces only its benchmarks in today's report.
+if (filter && existsSync(jsonFile)) {
+  const prior = JSON.parse(readFileSync(jsonFile, "utf8")) as {
+    results?: BenchResult[];
+    failures?: { name: string; error: string }[];
+  };
+  const ran = new Set(files.map((f) => f.replace(/\.bench\.ts$/, "")));
+  const mine = new Set([...results.map((r) => r.name), ...failures.map((f) => f.name), ...ran]);
+  results.unshift(...(prior.results ?? []).filter((r) => !mine.has(r.name)));
+  failures.unshift(...(prior.failures ?? []).filter((f) => !mine.has(f.name)));
+  results.sort((a, b) => a.name.localeCompare(b.name));
+}
 const report = { date: new Date().toISOString(), machine: await machine(), results, failures };
-writeFileSync(join(here, "results", `${date}.json`), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
 const md = [
   `# Benchmarks — ${report.date}`,
   "",

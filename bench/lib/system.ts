@@ -191,15 +191,20 @@ export async function startSystem(opts: SystemOptions = {}) {
     });
 
   let stopped = false;
-  async function stop() {
-    if (stopped) return;
-    stopped = true;
+  /** Stops the launcher and so every service (their pools give their connections back); keeps the data. */
+  async function stopServices() {
     if (launcher.exitCode === null && launcher.signalCode === null) {
       launcher.kill("SIGINT");
       const t = setTimeout(() => launcher.kill("SIGKILL"), 30_000);
       await launcherExited;
       clearTimeout(t);
     }
+  }
+  /** Stops everything and drops the database, the streams, the Redis keys and the data directory. */
+  async function stop() {
+    if (stopped) return;
+    stopped = true;
+    await stopServices();
     await bus?.close().catch(() => {});
     await smtp.close().catch(() => {});
     await adminQuery(ADMIN_URL, `drop database if exists "${database}" with (force)`).catch(() => {});
@@ -451,6 +456,7 @@ export async function startSystem(opts: SystemOptions = {}) {
     createLots,
     query: <T = Record<string, unknown>>(q: string, params: unknown[] = []) =>
       adminQuery<T>(dbUrl, q, params),
+    stopServices,
     stop,
   };
 }
