@@ -107,7 +107,7 @@ export function ProfileCard() {
                     <Group gap="xs" key="e">
                       <span>{q.data.email}</span>
                       {q.data.emailVerified && (
-                        <Badge size="xs" color="green" variant="light">
+                        <Badge size="xs" color="ink" variant="outline">
                           {t("me.verified")}
                         </Badge>
                       )}
