@@ -11,6 +11,7 @@ import { createInterface } from "node:readline";
 import { createTokenSigner } from "@arte/platform";
 import { startSmtpServer, type TestSmtp } from "@arte/testing";
 import pg from "pg";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const tag = randomBytes(3).toString("hex");
@@ -548,4 +549,91 @@ describe("every bidding rule and rejection code, through the gateway", () => {
     );
     expect((await bid(reserved, ben.token, { amount: 500_000 })).json.code).toBe("LOT_ENDED");
   }, 120_000);
+});
+
+describe("an admin builds the catalogue through the gateway", () => {
+  it("creates an artist and an artwork, uploads images as multipart, and anyone finds it by search", async () => {
+    const admin = (await call("POST", "/api/users/v1/auth/login", { body: ADMIN })).json
+      .accessToken as string;
+    const artist = await call("POST", "/api/catalog/v1/admin/artists", {
+      token: admin,
+      body: { nameKo: `이우환 ${tag}`, nameEn: `Lee ${tag}`, birthYear: 1936, country: "KR" },
+    });
+    expect(artist.status, JSON.stringify(artist.json)).toBe(201);
+    const titleEn = `Correspondance ${tag}`;
+    const artwork = await call("POST", "/api/catalog/v1/admin/artworks", {
+      token: admin,
+      body: {
+        artistId: artist.json.id,
+        titleKo: `조응 ${tag}`,
+        titleEn,
+        description: "캔버스에 유채. Oil on canvas.",
+        country: "KR",
+        completionDate: "2019-05",
+        size: { widthCm: 90.9, heightCm: 72.7 },
+        medium: "PAINTING",
+        theme: "LANDSCAPE",
+        style: "ABSTRACT",
+        technique: "OIL",
+        estimateLow: 1_000_000,
+        estimateHigh: 2_000_000,
+        conditionReport: "Good",
+      },
+    });
+    expect(artwork.status, JSON.stringify(artwork.json)).toBe(201);
+
+    // two images through the gateway's multipart path; one named .jpg but really a PDF is refused
+    const png = await sharp({ create: { width: 640, height: 480, channels: 3, background: "#3a5f8f" } })
+      .png()
+      .toBuffer();
+    const multipart = (files: { name: string; type: string; data: Buffer }[]) => {
+      const boundary = `----arte${randomUUID()}`;
+      const parts: Buffer[] = [];
+      for (const f of files) {
+        parts.push(
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="images"; filename="${f.name}"\r\nContent-Type: ${f.type}\r\n\r\n`,
+          ),
+          f.data,
+          Buffer.from("\r\n"),
+        );
+      }
+      parts.push(Buffer.from(`--${boundary}--\r\n`));
+      return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
+    };
+    const upload = async (files: { name: string; type: string; data: Buffer }[], token = admin) => {
+      const m = multipart(files);
+      const res = await fetch(`${GW}/api/catalog/v1/admin/artworks/${artwork.json.id}/images`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": m.type },
+        body: m.body,
+      });
+      return { status: res.status, json: (await res.json()) as { images: unknown[]; code?: string } };
+    };
+    const fake = await upload([
+      { name: "scan.jpg", type: "image/jpeg", data: Buffer.from("%PDF-1.7\n%fake\n") },
+    ]);
+    expect(fake.status).toBe(415);
+    const ok = await upload([
+      { name: "front.png", type: "image/png", data: png },
+      { name: "detail.png", type: "image/png", data: png },
+    ]);
+    expect(ok.status, JSON.stringify(ok.json)).toBe(201);
+    expect(ok.json.images).toHaveLength(2);
+    const user = (
+      await call("POST", "/api/users/v1/auth/login", {
+        body: { email: `ana2.${tag}@example.com`, password: "bidder-passphrase-77" },
+      })
+    ).json.accessToken as string;
+    expect((await upload([{ name: "x.png", type: "image/png", data: png }], user)).status).toBe(403);
+
+    // anyone finds it by a partial, case-insensitive search, with its primary image
+    const found = await until(async () => {
+      const r = await call("GET", `/api/catalog/v1/artworks?q=${encodeURIComponent(`correspond`)}&limit=50`);
+      return r.json.items.find((a: { id: string }) => a.id === artwork.json.id);
+    }, "the artwork in search results");
+    expect(found.primaryImage.variants.large.url).toMatch(/^\/media\//);
+    const large = await fetch(`${GW}${found.primaryImage.variants.large.url}`);
+    expect(large.headers.get("content-type")).toBe("image/webp");
+  }, 60_000);
 });
