@@ -5,8 +5,8 @@
  * they die, as an orchestrator would), waits for them to be healthy, prints where to go, and stops
  * everything on Ctrl-C.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { seedDemo } from "./lib/demo.js";
@@ -86,6 +86,7 @@ async function main() {
   await createStreams({ natsUrl: NATS_URL, prefix: NATS_PREFIX, say });
   const keys = await signingKeys(DATA_DIR, env);
   const admin = await firstAdmin({ adminUrl: ADMIN_URL, database: DATABASE, env });
+  buildWebApp();
   const blobDir = resolve(DATA_DIR, "blobs");
   if (env.DEMO_DATA !== "false")
     await seedDemoData({ adminUrl: ADMIN_URL, database: DATABASE, blobDir, say });
@@ -219,6 +220,18 @@ async function main() {
   );
   for (const line of demo) say(line);
   say("Press Ctrl-C to stop everything.");
+}
+
+/** Builds the web app once (the gateway serves apps/web/dist); WEB_BUILD=false skips it. */
+function buildWebApp() {
+  if (env.WEB_BUILD === "false" || existsSync(resolve(ROOT, "apps/web/dist/index.html"))) return;
+  say("web        building the web app (once) …");
+  const r = spawnSync("npm", ["run", "build", "-w", "@arte/web"], { cwd: ROOT, stdio: "ignore" });
+  say(
+    r.status === 0
+      ? "web        built apps/web/dist"
+      : "web        build failed: the gateway serves the placeholder page",
+  );
 }
 
 async function waitForHealth(port: number, timeoutMs: number) {
