@@ -45,6 +45,14 @@ beforeAll(async () => {
       code: (req.params as { code: string }).code,
     });
   });
+  app.get("/v1/pg-lost/:n", async (req) => {
+    // What node-postgres throws for a query on a connection that died under it (no SQLSTATE).
+    throw new Error(
+      (req.params as { n: string }).n === "1"
+        ? "Connection terminated unexpectedly"
+        : "Client has encountered a connection error and is not queryable",
+    );
+  });
   app.get("/v1/boom", async () => {
     throw new Error("connect ECONNREFUSED 10.0.0.7:5432 password=hunter2");
   });
@@ -132,6 +140,21 @@ describe("createHttpApp + error handler", () => {
     const busy = await app.inject({ method: "GET", url: "/v1/pg/53300" });
     expectProblem(busy, 503, "SERVICE_UNAVAILABLE");
     expect(busy.headers["retry-after"]).toBe("1");
+  });
+
+  it("answers a database connection lost under the request (restart, failover, killed backend) 503, not 500", async () => {
+    for (const url of [
+      "/v1/pg/57P01",
+      "/v1/pg/08006",
+      "/v1/pg/ECONNRESET",
+      "/v1/pg/ECONNREFUSED",
+      "/v1/pg-lost/1",
+      "/v1/pg-lost/2",
+    ]) {
+      const res = await app.inject({ method: "GET", url });
+      expectProblem(res, 503, "SERVICE_UNAVAILABLE");
+      expect(res.headers["retry-after"]).toBe("1");
+    }
   });
 
   it("answers a request the HTTP parser refuses (headers too large, garbage) in the one shape", async () => {

@@ -71,7 +71,21 @@ const PG_CODES: Record<string, [number, string, string]> = {
   "22P05": [400, "VALIDATION_FAILED", "The request contains a character that cannot be stored (NUL)"],
   "53300": [503, "SERVICE_UNAVAILABLE", "The service is busy, try again shortly"],
   "57P03": [503, "SERVICE_UNAVAILABLE", "The service is starting, try again shortly"],
+  // The connection was lost under the request (a restart or failover, a killed backend, the network):
+  // a dependency outage, not a bug; the transaction did not commit, or its outcome is unknown and the
+  // retry (same Idempotency-Key) settles it.
+  "57P01": [503, "SERVICE_UNAVAILABLE", "The database connection was lost, try again shortly"],
+  "57P02": [503, "SERVICE_UNAVAILABLE", "The database connection was lost, try again shortly"],
+  "08000": [503, "SERVICE_UNAVAILABLE", "The database connection was lost, try again shortly"],
+  "08003": [503, "SERVICE_UNAVAILABLE", "The database connection was lost, try again shortly"],
+  "08006": [503, "SERVICE_UNAVAILABLE", "The database connection was lost, try again shortly"],
+  ECONNRESET: [503, "SERVICE_UNAVAILABLE", "The database connection was lost, try again shortly"],
+  ECONNREFUSED: [503, "SERVICE_UNAVAILABLE", "The database connection was lost, try again shortly"],
+  EPIPE: [503, "SERVICE_UNAVAILABLE", "The database connection was lost, try again shortly"],
 };
+/** What node-postgres throws, without a code, for a query on a connection that died (→ 08006). */
+const PG_CONNECTION_LOST =
+  /^(Connection terminated( unexpectedly)?|Client has encountered a connection error and is not queryable)$/;
 
 /**
  * The framework's own refusals before any route runs (`frameworkErrors`: a URL that does not decode,
@@ -156,7 +170,9 @@ export const errorHandlerPlugin = fp(
         req.log.info({ code: known[1], reason: err.message }, "client error");
         return sendProblem(reply, problem(req, known[0], known[1], err.message));
       }
-      const pg = typeof err.code === "string" ? PG_CODES[err.code] : undefined;
+      const pgCode =
+        typeof err.code === "string" ? err.code : PG_CONNECTION_LOST.test(err.message) ? "08006" : undefined;
+      const pg = pgCode ? PG_CODES[pgCode] : undefined;
       if (pg) {
         const log = pg[0] >= 500 ? req.log.warn.bind(req.log) : req.log.info.bind(req.log);
         log({ code: pg[1], reason: err.message }, "database refused");
