@@ -114,7 +114,7 @@ export function startChaos(sys: ChaosSystem, o: ChaosOptions & { instances: numb
         else if (kind === "pg-terminate") {
           const rows = await sys.sql<{ n: number }>(
             `select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
-              where datname = current_database() and pid <> pg_backend_pid()`,
+              where datname = current_database() and usename like 'arte_%' and pid <> pg_backend_pid()`,
           );
           faults.push({ t: started - t0, kind, target: "postgres", note: `${rows[0]?.n ?? 0} backends` });
           log(`chaos: terminated ${rows[0]?.n ?? 0} Postgres backends of ${sys.database}`);

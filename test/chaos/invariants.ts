@@ -605,6 +605,7 @@ async function main(argv: string[]) {
       {
         sql: async (q, params = []) => {
           const c = new pg.Client({ connectionString: dbUrl });
+          c.on("error", () => {});
           await c.connect();
           try {
             return (await c.query(q, params)).rows;

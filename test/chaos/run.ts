@@ -154,7 +154,8 @@ async function main(argv: string[]) {
     workload: {
       seed,
       durationMs,
-      lots: Math.min(40, Math.round(12 * Math.sqrt(scale))),
+      // the demo catalog has 40 artworks; the launcher's demo lots keep about 15 of them busy
+      lots: Math.min(24, Math.round(12 * Math.sqrt(scale))),
       syntheticBidders: Math.round(40 * Math.sqrt(scale)),
       lateBidders: Math.round(8 * Math.sqrt(scale)),
       realUsers: Math.min(8, Math.round(3 * Math.sqrt(scale))),

@@ -132,6 +132,7 @@ export async function adminSql<T = Record<string, unknown>>(
   params: unknown[] = [],
 ) {
   const c = new pg.Client({ connectionString: url });
+  c.on("error", () => {}); // a restart of Postgres fails the query in flight; nothing else
   await c.connect();
   try {
     return (await c.query(query, params)).rows as T[];

@@ -315,43 +315,59 @@ async function realUser(sys: ChaosSystem, client: Client, n: number, budgetMs: n
   const email = `chaos${n}.${sys.tag}@example.com`;
   const password = `chaos-${n}-passphrase-77`;
   const deadline = Date.now() + budgetMs;
-  let verificationToken: string | undefined;
   const seen = new Set<unknown>();
-  while (!verificationToken) {
-    if (Date.now() > deadline) throw new Error(`${email}: no verification within the budget`);
-    const req = await client.call("requestEmailCode", "POST", "/api/users/v1/email-verifications", {
-      body: { email, locale: n % 2 ? "ko" : "en" },
-    });
-    if (req.status === 429) {
-      await sleep(Number(req.headers?.get("retry-after") ?? 5) * 1000);
-    } else if (req.status !== 202) throw new Error(`${email}: code request ${req.status}`);
-    const mail = await sys.smtp
-      .waitFor((m) => m.to.includes(email) && /\b\d{6}\b/.test(m.text) && !seen.has(m), 30_000)
-      .catch(() => null);
-    if (!mail) continue; // lost with a killed instance or Redis: ask again
-    seen.add(mail);
-    const code = /\b(\d{6})\b/.exec(mail.text)![1];
-    const conf = await client.call("confirmEmailCode", "POST", "/api/users/v1/email-verifications/confirm", {
-      body: { email, code },
-    });
-    if (conf.status === 200) verificationToken = conf.json.verificationToken;
+  /** The emailed-code proof: asked for again when a code or the proof is lost (a killed instance, Redis). */
+  async function verify(): Promise<string> {
+    for (;;) {
+      if (Date.now() > deadline) throw new Error(`${email}: no verification within the budget`);
+      const req = await client.call("requestEmailCode", "POST", "/api/users/v1/email-verifications", {
+        body: { email, locale: n % 2 ? "ko" : "en" },
+      });
+      if (req.status === 429) {
+        await sleep(Number(req.headers?.get("retry-after") ?? 5) * 1000);
+      } else if (req.status !== 202) throw new Error(`${email}: code request ${req.status}`);
+      const mail = await sys.smtp
+        .waitFor((m) => m.to.includes(email) && /\b\d{6}\b/.test(m.text) && !seen.has(m), 30_000)
+        .catch(() => null);
+      if (!mail) continue;
+      seen.add(mail);
+      const code = /\b(\d{6})\b/.exec(mail.text)![1];
+      const conf = await client.call(
+        "confirmEmailCode",
+        "POST",
+        "/api/users/v1/email-verifications/confirm",
+        {
+          body: { email, code },
+        },
+      );
+      if (conf.status === 200) return conf.json.verificationToken;
+    }
   }
-  const signUp = await client.call("signUp", "POST", "/api/users/v1/users", {
-    body: {
-      email,
-      password,
-      username: `Chaos ${n}`,
-      birth: "1985-06-01",
-      gender: "X",
-      phoneNumber: "010-2222-3333",
-      postcode: "04524",
-      address: "서울특별시 중구 세종대로 110",
-      verificationToken,
-    },
-  });
-  // 409: the first attempt went through and its answer was lost.
-  if (signUp.status !== 201 && signUp.json?.code !== "EMAIL_ALREADY_REGISTERED")
-    throw new Error(`${email}: sign-up ${signUp.status} ${signUp.json?.code}`);
+  for (;;) {
+    const signUp = await client.call("signUp", "POST", "/api/users/v1/users", {
+      body: {
+        email,
+        password,
+        username: `Chaos ${n}`,
+        birth: "1985-06-01",
+        gender: "X",
+        phoneNumber: "010-2222-3333",
+        postcode: "04524",
+        address: "서울특별시 중구 세종대로 110",
+        verificationToken: await verify(),
+      },
+    });
+    // 409: the first attempt went through and its answer was lost.
+    if (signUp.status === 201 || signUp.json?.code === "EMAIL_ALREADY_REGISTERED") break;
+    if (signUp.json?.code !== "VERIFICATION_INVALID")
+      throw new Error(`${email}: sign-up ${signUp.status} ${signUp.json?.code}`);
+    // The single-use proof was spent by an attempt whose answer was lost (then the account exists), or
+    // lost with Redis (then it does not): sign in, or prove the email again.
+    const probe = await client.call("login", "POST", "/api/users/v1/auth/login", {
+      body: { email, password },
+    });
+    if (probe.status === 200) break;
+  }
   const bidder = await login(client, { email, password });
   const demo = await client.call("openDemoBankAccount", "POST", "/api/users/v1/me/bank-account/demo", {
     token: bidder.token,
