@@ -51,5 +51,7 @@ export const theme = createTheme({
     Button: { defaultProps: { radius: 0 } },
     // links inside text must not rely on colour alone (WCAG 1.4.1)
     Anchor: { defaultProps: { underline: "always" } },
+    // toasts are closable by keyboard and screen readers too
+    Notification: { defaultProps: { closeButtonProps: { "aria-label": "닫기 · Close" } } },
   },
 });

@@ -167,7 +167,7 @@ export function AdminUsersPage() {
                   <Table.Td>{u.email}</Table.Td>
                   <Table.Td>{u.role}</Table.Td>
                   <Table.Td>
-                    <Badge color={u.status === "ACTIVE" ? "green" : "red"} variant="light">
+                    <Badge color={u.status === "ACTIVE" ? "ink" : "red.9"} variant="outline">
                       {t(`admin.userStatus.${u.status}`)}
                     </Badge>
                     {u.suspendedReason && (
