@@ -340,13 +340,15 @@ describe.skipIf(!HAVE_CHROMIUM || !ENABLED)("the web app in a real browser", () 
 
     await page.getByLabel("작품명, 작가, 설명 검색").fill("Haneul");
     await page.getByRole("button", { name: "검색", exact: true }).click();
-    await page.waitForURL(/q=Haneul/);
+    await page.waitForURL(/q=Haneul/, { waitUntil: "commit" });
     await expect.poll(() => page.getByTestId("result-count").textContent()).toBe("작품 6점");
     await page.getByLabel("작품명, 작가, 설명 검색").fill("");
     await page.getByRole("button", { name: "검색", exact: true }).click();
     await page.getByLabel("매체").selectOption("SCULPTURE");
     await page.getByLabel("정렬").selectOption("price_asc");
-    await page.waitForURL(/medium=SCULPTURE.*sort=price_asc|sort=price_asc.*medium=SCULPTURE/);
+    await page.waitForURL(/medium=SCULPTURE.*sort=price_asc|sort=price_asc.*medium=SCULPTURE/, {
+      waitUntil: "commit",
+    });
     await expect.poll(() => page.getByTestId("result-count").textContent()).toBe("작품 6점");
     // the medium's own facets appear, with counts
     expect(await page.getByLabel("테마").locator("option").count()).toBeGreaterThan(1);
@@ -357,7 +359,7 @@ describe.skipIf(!HAVE_CHROMIUM || !ENABLED)("the web app in a real browser", () 
 
   it("opens an artwork with its gallery, details and estimate, and watches it", async () => {
     await page.getByLabel("상태").selectOption("NONE");
-    await page.waitForURL(/status=NONE/);
+    await page.waitForURL(/status=NONE/, { waitUntil: "commit" });
     await page.locator("main section[aria-busy='false']").waitFor();
     await page.locator("main a[href^='/artworks/']").first().click();
     await page.getByRole("button", { name: "관심작품 추가" }).waitFor();
@@ -484,7 +486,7 @@ describe.skipIf(!HAVE_CHROMIUM || !ENABLED)("the web app in a real browser", () 
 
     await page.goto(`${GW}/login`);
     await page.getByLabel("Email").fill(USER.email);
-    await page.getByLabel("Password").fill(USER.password);
+    await page.getByLabel("Password").first().fill(USER.password);
     await page.getByRole("button", { name: "Sign in" }).last().click();
     await page
       .getByRole("alert")
