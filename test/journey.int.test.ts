@@ -419,6 +419,38 @@ describe("a lot's whole life through the gateway", () => {
     });
     expect(receipt.status).toBe(200);
     expect(receipt.headers.get("content-type")).toContain("text/html");
+    // the admin's views and a partial refund, exactly once per key; bad refunds change nothing
+    const listed = await call("GET", "/api/payment/v1/admin/invoices?status=PAID", { token: admin });
+    expect(listed.status).toBe(200);
+    expect(listed.json.items.map((i: { id: string }) => i.id)).toContain(invoice.id);
+    const refund = {
+      token: admin,
+      body: { amount: 50_000, reason: "frame damaged in transit" },
+      key: `refund-${tag}`,
+    };
+    const r1 = await call("POST", `/api/payment/v1/admin/invoices/${invoice.id}/refunds`, refund);
+    expect([201, 202]).toContain(r1.status);
+    const r2 = await call("POST", `/api/payment/v1/admin/invoices/${invoice.id}/refunds`, refund);
+    expect(r2.json.id).toBe(r1.json.id);
+    const tooMuch = await call("POST", `/api/payment/v1/admin/invoices/${invoice.id}/refunds`, {
+      token: admin,
+      body: { amount: 460_000, reason: "more than is left" },
+      key: `refund-too-much-${tag}`,
+    });
+    expect(tooMuch.status).toBe(422);
+    expect(tooMuch.json.code).toBe("REFUND_EXCEEDS_PAID");
+    const unknown = await call("POST", `/api/payment/v1/admin/invoices/${randomUUID()}/refunds`, {
+      token: admin,
+      body: { amount: 1_000, reason: "no such invoice" },
+      key: `refund-unknown-${tag}`,
+    });
+    expect(unknown.status).toBe(404);
+    await until(
+      async () =>
+        (await call("GET", "/api/users/v1/me/bank-account", { token: ben.token })).json.posted ===
+        10_000_000 - 460_000 + 50_000,
+      "ben's refund to arrive once",
+    );
     const ledger = (await call("GET", "/api/bank/v1/admin/ledger/check", { token: admin })).json;
     expect(ledger).toMatchObject({ ok: true, sumOfAllBalances: 0 });
   }, 120_000);

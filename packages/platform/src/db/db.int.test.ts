@@ -23,7 +23,9 @@ async function terminate(pids: number[]) {
   c.on("error", () => {});
   await c.connect();
   try {
-    await c.query("select pg_terminate_backend(pid) from pg_stat_activity where pid = any($1::int[])", [pids]);
+    await c.query("select pg_terminate_backend(pid) from pg_stat_activity where pid = any($1::int[])", [
+      pids,
+    ]);
   } finally {
     await c.end();
   }
