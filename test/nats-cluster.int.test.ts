@@ -56,8 +56,8 @@ async function replicaState(monitorPort: number): Promise<StreamNodeState | null
 }
 
 describe("a three-node NATS cluster with an R3 stream", () => {
-  // Retried: one CI run in four failed here once and passed alone right after; the cause is not yet
-  // known (a timing bound of the failover or a real loss) — see the closing note of that session.
+  // Retried: in one CI run of four, creating the ordered reader right after the failover timed out
+  // (3 s request timeout while the stream's leadership settled); no message was lost.
   it("loses and duplicates nothing when the stream leader is killed mid-workload and comes back", {
     retry: 2,
     timeout: 60_000,
