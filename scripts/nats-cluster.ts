@@ -52,6 +52,8 @@ export type NatsClusterOptions = {
   clusterName?: string;
   /** Show the servers' logs on stderr. */
   verbose?: boolean;
+  /** Also write each node's log to `<dataDir>/<name>.log` (appended across restarts). */
+  logToFile?: boolean;
 };
 
 export function natsServerBinary(): string {
@@ -127,6 +129,7 @@ export async function startNatsCluster(opts: NatsClusterOptions = {}): Promise<N
       // Every node lists every route (its own included: the server recognises and skips itself).
       "--routes",
       routes,
+      ...(opts.logToFile ? ["--log", resolve(dataDir, `${name}.log`)] : []),
     ];
     const node: NatsNode = {
       name,
