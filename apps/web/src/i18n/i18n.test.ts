@@ -6,8 +6,18 @@ import { describe, expect, it } from "vitest";
 import { CLIENT_ERRORS } from "../lib/api-client";
 import errorsEn from "./errors.en.json";
 import errorsKo from "./errors.ko.json";
-import messagesEn from "./messages.en.json";
-import messagesKo from "./messages.ko.json";
+import accountEn from "./account.en.json";
+import accountKo from "./account.ko.json";
+import adminEn from "./admin.en.json";
+import adminKo from "./admin.ko.json";
+import { MESSAGES } from "./index";
+import lotEn from "./lot.en.json";
+import lotKo from "./lot.ko.json";
+import baseEn from "./messages.en.json";
+import baseKo from "./messages.ko.json";
+
+const messagesKo = MESSAGES.ko;
+const messagesEn = MESSAGES.en;
 
 const contractCodes = [
   ...Object.keys(CommonErrors),
@@ -20,6 +30,16 @@ const contractCodes = [
 describe("the web app's messages", () => {
   it("has the same message keys in Korean and English", () => {
     expect(Object.keys(messagesEn).sort()).toEqual(Object.keys(messagesKo).sort());
+  });
+
+  it("defines each key in one area file only", () => {
+    for (const files of [
+      [baseKo, lotKo, accountKo, adminKo],
+      [baseEn, lotEn, accountEn, adminEn],
+    ]) {
+      const keys = files.flatMap((f) => Object.keys(f));
+      expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+    }
   });
 
   it("has every error code of the contexts it calls, in both languages", () => {

@@ -7,8 +7,19 @@ import type { Locale } from "@arte/contracts/common.js";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import errorsEn from "./errors.en.json";
 import errorsKo from "./errors.ko.json";
-import messagesEn from "./messages.en.json";
-import messagesKo from "./messages.ko.json";
+import accountEn from "./account.en.json";
+import accountKo from "./account.ko.json";
+import adminEn from "./admin.en.json";
+import adminKo from "./admin.ko.json";
+import lotEn from "./lot.en.json";
+import lotKo from "./lot.ko.json";
+import baseEn from "./messages.en.json";
+import baseKo from "./messages.ko.json";
+
+// Messages are kept per area (shell and shared, the lot page, my page, admin) and merged here; the
+// Korean files define the keys, and i18n.test.ts checks English has exactly the same.
+const messagesKo = { ...baseKo, ...lotKo, ...accountKo, ...adminKo };
+const messagesEn = { ...baseEn, ...lotEn, ...accountEn, ...adminEn };
 
 export type MessageKey = keyof typeof messagesKo;
 export type { Locale };
