@@ -24,6 +24,8 @@ export type AppDeps = {
   instance?: string;
   metrics?: Metrics;
   readiness?: ReadinessCheck[];
+  /** Bids of one lot on the money path at once (BIDS_PER_LOT). */
+  bidsPerLot?: number;
 };
 
 /** The auction service's HTTP app. It never listens: main.ts does, tests use inject(). */
@@ -41,7 +43,12 @@ export async function buildApp(deps: AppDeps) {
   });
   await app.register(lotsRoutes, { lots: createLotsService({ db: deps.db }) });
   await app.register(biddingRoutes, {
-    bidding: createBiddingService({ db: deps.db, bank: deps.bank, log: deps.log }),
+    bidding: createBiddingService({
+      db: deps.db,
+      bank: deps.bank,
+      log: deps.log,
+      ...(deps.bidsPerLot ? { bidsPerLot: deps.bidsPerLot } : {}),
+    }),
   });
   return app;
 }

@@ -13,6 +13,11 @@ export const AuctionEnv = BaseEnv.extend({
   HOLD_STALE_MS: z.coerce.number().int().min(5000).max(3_600_000).default(30_000),
   /** How long one bank call may take. */
   BANK_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  /**
+   * Bids of one lot that hold funds and run their transaction at once in one instance; the others wait
+   * and are re-checked against the lot before anything is held (a hot lot costs one read per doomed bid).
+   */
+  BIDS_PER_LOT: z.coerce.number().int().min(1).max(100).default(4),
   DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
 });
 export type AuctionConfig = z.infer<typeof AuctionEnv>;

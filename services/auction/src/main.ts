@@ -29,6 +29,7 @@ const app = await buildApp({
   instance: config.INSTANCE_ID,
   metrics,
   readiness: runtime.readiness,
+  bidsPerLot: config.BIDS_PER_LOT,
 });
 await app.listen({ host: config.HOST, port: config.PORT });
 

@@ -45,6 +45,7 @@ import {
   resolveBid,
   softClose,
 } from "./bidding.domain.js";
+import { createLotGate } from "./lot-gate.js";
 
 const fail = failWith(auction.AuctionErrors);
 type Code = auction.AuctionErrorCode;
@@ -87,15 +88,24 @@ export type BiddingService = ReturnType<typeof createBiddingService>;
 /**
  * Placing a bid, answered synchronously:
  * 1. a stored answer for the Idempotency-Key is returned as is;
- * 2. cheap checks without locks (eligibility, window, amount) refuse doomed bids before any money moves;
+ * 2. the lot's admission gate (lot-gate.ts) lets a few bids of one lot at a time onto the money path;
+ *    once admitted, cheap checks without locks (eligibility, window, amount, against the lot read
+ *    afresh) refuse doomed bids before any money moves;
  * 3. a hold row is committed, then the bank holds maximum × (1 + premium) — never inside a transaction;
  * 4. one transaction, under the lot's row lock, re-checks everything by the database clock, applies the
  *    rules, stores the answer with the key, and writes the events and release intents to the outbox.
  * Any hold the transaction does not keep is released through the outbox; a crash between 3 and 4 leaves
  * a REQUESTED hold row the reconciler settles.
  */
-export function createBiddingService(deps: { db: Kysely<AuctionDb>; bank: BankClient; log: Logger }) {
+export function createBiddingService(deps: {
+  db: Kysely<AuctionDb>;
+  bank: BankClient;
+  log: Logger;
+  /** Bids of one lot on the money path at once in this instance (see lot-gate.ts). */
+  bidsPerLot?: number;
+}) {
   const { db, bank, log } = deps;
+  const gate = createLotGate(deps.bidsPerLot ?? 4);
 
   async function place(input: PlaceBidInput): Promise<auction.BidAccepted> {
     const scope = `bid:${input.userId}`;
@@ -118,11 +128,23 @@ export function createBiddingService(deps: { db: Kysely<AuctionDb>; bank: BankCl
       return unwrap(prior.response as BidAnswer);
     }
 
+    return gate.run(input.lotId, (leaveGate) => admitted(input, idem, leaveGate));
+  }
+
+  /** The bid once the lot's gate admitted it: read the lot afresh, then hold, then the transaction. */
+  async function admitted(
+    input: PlaceBidInput,
+    idem: { scope: string; key: string; request: unknown },
+    leaveGate: () => void,
+  ): Promise<auction.BidAccepted> {
     const lot = await findLot(db, input.lotId);
     if (!lot) throw fail("LOT_NOT_FOUND", "No such lot");
     const [bidder, now] = await Promise.all([findBidder(db, input.userId), dbNow(db)]);
     const early = precheck(lot, input, bidder, now);
-    if (early) return unwrap(await recordRejection(input, idem, early.code, early.details));
+    if (early) {
+      leaveGate(); // recording a refusal needs no place on the lot's money path
+      return unwrap(await recordRejection(input, idem, early.code, early.details));
+    }
 
     const accountId = bidder!.bank_account_id!;
     const amount = holdAmount(bidMaximum(input.body), lot.premium_bps);
