@@ -7,6 +7,9 @@
 
 import type * as auctionContract from "@arte/contracts/auction.js";
 import type * as catalogContract from "@arte/contracts/catalog.js";
+import type * as historyContract from "@arte/contracts/history.js";
+import type * as notificationContract from "@arte/contracts/notification.js";
+import type * as paymentContract from "@arte/contracts/payment.js";
 import type * as usersContract from "@arte/contracts/users.js";
 import type { z } from "zod";
 
@@ -14,6 +17,9 @@ type Contracts = {
   users: typeof usersContract.usersOperations;
   catalog: typeof catalogContract.catalogOperations;
   auction: typeof auctionContract.auctionOperations;
+  history: typeof historyContract.historyOperations;
+  payment: typeof paymentContract.paymentOperations;
+  notification: typeof notificationContract.notificationOperations;
 };
 export type Service = keyof Contracts;
 type Ref<S extends Service> = {
@@ -56,6 +62,19 @@ export const operations = {
   auction: {
     getLot: { method: "GET", path: "/v1/lots/:lotId" },
     placeBid: { method: "POST", path: "/v1/lots/:lotId/bids" },
+  },
+  history: {
+    myBids: { method: "GET", path: "/v1/me/bids" },
+  },
+  payment: {
+    myPurchases: { method: "GET", path: "/v1/me/purchases" },
+    myInvoice: { method: "GET", path: "/v1/me/invoices/:id" },
+  },
+  notification: {
+    listMyNotifications: { method: "GET", path: "/v1/me/notifications" },
+    myUnreadNotificationCount: { method: "GET", path: "/v1/me/notifications/unread-count" },
+    markNotificationRead: { method: "POST", path: "/v1/me/notifications/:id/read" },
+    markAllNotificationsRead: { method: "POST", path: "/v1/me/notifications/read-all" },
   },
 } as const satisfies { [S in Service]: Ref<S> };
 
