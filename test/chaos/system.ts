@@ -100,7 +100,8 @@ function which(bin: string): string {
   throw new Error(`${bin} is not installed (apt-get install -y ${bin})`);
 }
 
-function instanceIdOf(pid: number): string | null {
+/** The INSTANCE_ID a process was started with by the launcher (null: not one of its instances). */
+export function instanceIdOf(pid: number): string | null {
   try {
     const env = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
     return env.find((e) => e.startsWith("INSTANCE_ID="))?.slice("INSTANCE_ID=".length) ?? null;

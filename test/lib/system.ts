@@ -14,6 +14,7 @@ import { createTokenSigner, type TokenSigner } from "@arte/platform";
 import { startSmtpServer, type TestSmtp } from "@arte/testing";
 import pg from "pg";
 import { SERVICES } from "../../scripts/lib/services.js";
+import { childrenOf, instanceIdOf } from "../chaos/system.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const ADMIN_DB_URL = process.env.DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -249,6 +250,16 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
     return { name: "admin", userId: l.user.id, role: "ADMIN", email: admin.email };
   }
 
+  /** The launcher's service and gateway instances running now (pid and label, e.g. `auction#1`). */
+  function instances(service?: string): { pid: number; label: string }[] {
+    if (!launcher.pid) return [];
+    return childrenOf(launcher.pid)
+      .map((pid) => ({ pid, label: instanceIdOf(pid) }))
+      .filter((p): p is { pid: number; label: string } => Boolean(p.label))
+      .filter((p) => !service || p.label.startsWith(`${service}#`))
+      .sort((a, b) => a.label.localeCompare(b.label));
+  }
+
   async function stop() {
     if (launcher.exitCode === null && launcher.signalCode === null) {
       const exited = new Promise<void>((r) => launcher.once("exit", () => r()));
@@ -280,6 +291,7 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
     sql,
     signUp,
     adminCaller,
+    instances,
     stop,
   };
 }
