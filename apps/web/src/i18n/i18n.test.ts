@@ -1,15 +1,19 @@
 import { AuctionErrors } from "@arte/contracts/auction.js";
+import { BankErrors } from "@arte/contracts/bank.js";
 import { CatalogErrors } from "@arte/contracts/catalog.js";
 import { CommonErrors } from "@arte/contracts/common.js";
+import { HistoryErrors } from "@arte/contracts/history.js";
+import { NotificationErrors } from "@arte/contracts/notification.js";
+import { PaymentErrors } from "@arte/contracts/payment.js";
 import { UserErrors } from "@arte/contracts/users.js";
 import { describe, expect, it } from "vitest";
 import { CLIENT_ERRORS } from "../lib/api-client";
-import errorsEn from "./errors.en.json";
-import errorsKo from "./errors.ko.json";
 import accountEn from "./account.en.json";
 import accountKo from "./account.ko.json";
 import adminEn from "./admin.en.json";
 import adminKo from "./admin.ko.json";
+import errorsEn from "./errors.en.json";
+import errorsKo from "./errors.ko.json";
 import { MESSAGES } from "./index";
 import lotEn from "./lot.en.json";
 import lotKo from "./lot.ko.json";
@@ -24,6 +28,10 @@ const contractCodes = [
   ...Object.keys(UserErrors),
   ...Object.keys(CatalogErrors),
   ...Object.keys(AuctionErrors),
+  ...Object.keys(HistoryErrors),
+  ...Object.keys(PaymentErrors),
+  ...Object.keys(NotificationErrors),
+  ...Object.keys(BankErrors),
   ...Object.keys(CLIENT_ERRORS),
 ];
 
