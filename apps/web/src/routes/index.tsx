@@ -42,6 +42,10 @@ export const router = createBrowserRouter([
           },
           { path: "me", lazy: async () => ({ Component: (await import("./account/my-page/page")).MyPage }) },
           {
+            path: "me/invoices/:id/receipt",
+            lazy: async () => ({ Component: (await import("./account/receipt/page")).ReceiptPage }),
+          },
+          {
             path: "admin",
             lazy: async () => ({ Component: (await import("./admin/layout/page")).AdminLayout }),
             children: [

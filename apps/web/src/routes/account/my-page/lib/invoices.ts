@@ -2,12 +2,16 @@
 import type { InvoiceStatus } from "@arte/contracts/payment.js";
 import type { Invoice } from "../../../../hooks/api/payment";
 
-export const invoiceStatusColor: Record<InvoiceStatus, string> = {
-  ISSUED: "bronze",
-  PAID: "green.9",
-  PAYMENT_FAILED: "red.9",
-  PARTIALLY_REFUNDED: "orange.9",
-  REFUNDED: "gray",
+/** The status badge: dark fills (white text above 4.5:1) for the states that need attention. */
+export const invoiceStatusBadge: Record<
+  InvoiceStatus,
+  { color: string; variant: "filled" | "outline" | "light" }
+> = {
+  ISSUED: { color: "ink", variant: "outline" },
+  PAID: { color: "#1f6f35", variant: "filled" },
+  PAYMENT_FAILED: { color: "red.9", variant: "filled" },
+  PARTIALLY_REFUNDED: { color: "#8a4b08", variant: "filled" },
+  REFUNDED: { color: "gray", variant: "light" },
 };
 
 /** The buyer's premium rate in percent from basis points: 1000 → "10", 1250 → "12.5", 1234 → "12.34". */

@@ -6,7 +6,8 @@ export const MY_BID_STATES: readonly MyBidState[] = ["LEADING", "OUTBID", "WON",
 
 /** The state's badge colour (the state is always in words as well). */
 export const bidStateColor: Record<MyBidState, string> = {
-  LEADING: "green.9",
+  // a dark green: white on it is above 4.5:1
+  LEADING: "#1f6f35",
   OUTBID: "red.9",
   WON: "ink",
   LOST: "gray",
