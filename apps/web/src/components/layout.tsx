@@ -23,6 +23,7 @@ import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { type Locale, useI18n } from "../i18n";
 import { useAuth } from "../lib/auth";
 import { MoonIcon, SearchIcon, SunIcon, UserIcon } from "./icons";
+import { NotificationBell, NotificationsLink } from "./notification-bell";
 import { PageLoader } from "./states";
 
 function Wordmark() {
@@ -120,6 +121,12 @@ function AccountMenu() {
       <Menu.Dropdown>
         <Menu.Item component={Link} to="/me">
           {t("nav.myPage")}
+        </Menu.Item>
+        <Menu.Item component={Link} to="/me?tab=bids">
+          {t("account.tab.bids")}
+        </Menu.Item>
+        <Menu.Item component={Link} to="/me?tab=purchases">
+          {t("account.tab.purchases")}
         </Menu.Item>
         {user.role === "ADMIN" && (
           <Menu.Item component={Link} to="/admin/users">
@@ -246,6 +253,7 @@ export function AppLayout() {
               </ActionIcon>
               <LocaleSwitch />
               <SchemeToggle />
+              <NotificationBell visibleFrom="xs" />
               <AccountMenu />
               <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t("nav.menu")} />
             </Group>
@@ -255,6 +263,9 @@ export function AppLayout() {
       <Drawer opened={opened} onClose={close} title={t("app.name")} size="80%" hiddenFrom="sm">
         <Box component="nav" aria-label={t("nav.main")}>
           <NavLinks direction="column" onNavigate={close} />
+        </Box>
+        <Box mt="md">
+          <NotificationsLink onNavigate={close} />
         </Box>
         <Divider my="lg" />
         <HeaderSearch />
