@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bidMaximum, bidProblem, bidSummary, holdAmount, premiumOf } from "./bid-math";
+import { bidMaximum, bidProblem, bidSummary, holdAmount, incrementAt, premiumOf } from "./bid-math";
 
 describe("premium and hold, as the auction service computes them", () => {
   it.each([
@@ -70,5 +70,22 @@ describe("bidProblem", () => {
     expect(bidProblem(1.5, null, 1)).toBe("AMOUNT_REQUIRED");
     expect(bidProblem(129_999, null, 130_000)).toBe("BELOW_MINIMUM");
     expect(bidProblem(150_000, 140_000, 130_000)).toBe("MAX_BELOW_AMOUNT");
+  });
+});
+
+describe("incrementAt", () => {
+  const table = [
+    { upTo: 1_000_000, step: 50_000 },
+    { upTo: 5_000_000, step: 100_000 },
+    { upTo: null, step: 500_000 },
+  ];
+  it("gives the step of the tier the price is below", () => {
+    expect(incrementAt(0, table)).toBe(50_000);
+    expect(incrementAt(999_999, table)).toBe(50_000);
+    expect(incrementAt(1_000_000, table)).toBe(100_000);
+    expect(incrementAt(80_000_000, table)).toBe(500_000);
+  });
+  it("falls back to a positive step for an empty table", () => {
+    expect(incrementAt(10, [])).toBe(1);
   });
 });

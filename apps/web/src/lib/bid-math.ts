@@ -70,3 +70,9 @@ export function bidProblem(
   if (maxAmount !== null && maxAmount < amount) return "MAX_BELOW_AMOUNT";
   return null;
 }
+
+/** The bid step that applies at a price, from the lot's increment table (ascending; the last unbounded). */
+export function incrementAt(price: number, table: readonly { upTo: number | null; step: number }[]): number {
+  for (const t of table) if (t.upTo === null || price < t.upTo) return t.step;
+  return table[table.length - 1]?.step ?? 1;
+}

@@ -64,6 +64,7 @@ export const operations = {
     placeBid: { method: "POST", path: "/v1/lots/:lotId/bids" },
   },
   history: {
+    lotBids: { method: "GET", path: "/v1/lots/:lotId/bids" },
     myBids: { method: "GET", path: "/v1/me/bids" },
   },
   payment: {
