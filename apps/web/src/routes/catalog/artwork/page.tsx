@@ -17,6 +17,7 @@ import { ErrorState, isNotFound, NotFound, PageLoader } from "../../../component
 import { type Artwork, useArtwork, useReference, useWatch } from "../../../hooks/api/catalog";
 import { useI18n } from "../../../i18n";
 import { useAuth } from "../../../lib/auth";
+import { BidHistory } from "./components/bid-history";
 import { BidPanel } from "./components/bid-panel";
 import { Gallery } from "./components/gallery";
 
@@ -142,6 +143,7 @@ export function ArtworkPage() {
               <WatchButton artwork={a} />
             </Group>
             <BidPanel artwork={a} />
+            {a.auction && <BidHistory lotId={a.auction.lotId} />}
             <Divider />
             <Box component="section" aria-labelledby="details-title">
               <Title order={2} size="h4" id="details-title" mb="xs">
