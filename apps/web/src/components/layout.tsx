@@ -23,6 +23,7 @@ import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { type Locale, useI18n } from "../i18n";
 import { useAuth } from "../lib/auth";
 import { MoonIcon, SearchIcon, SunIcon, UserIcon } from "./icons";
+import { LiveToasts } from "./live-toasts";
 import { NotificationBell, NotificationsLink } from "./notification-bell";
 import { PageLoader } from "./states";
 
@@ -225,6 +226,7 @@ export function AppLayout() {
 
   return (
     <Box mih="100vh" style={{ display: "flex", flexDirection: "column" }}>
+      <LiveToasts />
       <a href="#main" className="arte-skip">
         {t("app.skip")}
       </a>
