@@ -1,5 +1,5 @@
 /** The route table. Every page is its own chunk (route-level code splitting); the shell is not. */
-import { createBrowserRouter, Navigate } from "react-router";
+import { createBrowserRouter } from "react-router";
 import { AppLayout } from "../components/layout";
 import { NotFound, PageLoader, RouteError } from "../components/states";
 
@@ -49,7 +49,44 @@ export const router = createBrowserRouter([
             path: "admin",
             lazy: async () => ({ Component: (await import("./admin/layout/page")).AdminLayout }),
             children: [
-              { index: true, element: <Navigate to="users" replace /> },
+              {
+                index: true,
+                lazy: async () => ({
+                  Component: (await import("./admin/dashboard/page")).AdminDashboardPage,
+                }),
+              },
+              {
+                path: "artists",
+                lazy: async () => ({ Component: (await import("./admin/artists/page")).AdminArtistsPage }),
+              },
+              {
+                path: "artworks",
+                lazy: async () => ({ Component: (await import("./admin/artworks/page")).AdminArtworksPage }),
+              },
+              {
+                path: "artworks/:id",
+                lazy: async () => ({ Component: (await import("./admin/artwork/page")).AdminArtworkPage }),
+              },
+              {
+                path: "lots",
+                lazy: async () => ({ Component: (await import("./admin/lots/page")).AdminLotsPage }),
+              },
+              {
+                path: "lots/:lotId",
+                lazy: async () => ({ Component: (await import("./admin/lot/page")).AdminLotPage }),
+              },
+              {
+                path: "payments",
+                lazy: async () => ({ Component: (await import("./admin/payments/page")).AdminPaymentsPage }),
+              },
+              {
+                path: "payments/:id",
+                lazy: async () => ({ Component: (await import("./admin/invoice/page")).AdminInvoicePage }),
+              },
+              {
+                path: "bids",
+                lazy: async () => ({ Component: (await import("./admin/bids/page")).AdminBidsPage }),
+              },
               {
                 path: "users",
                 lazy: async () => ({ Component: (await import("./admin/users/page")).AdminUsersPage }),

@@ -1,0 +1,121 @@
+/** Small pieces the admin pages share: field messages, conflict and error alerts, badges, paging. */
+import { Alert, Badge, Button, Center, Group, Text } from "@mantine/core";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link } from "react-router";
+import { adminKeys } from "../../../hooks/api/admin";
+import { MESSAGES, type MessageKey, useI18n } from "../../../i18n";
+import { ApiError, api } from "../../../lib/api-client";
+
+/** A form's values with a typed setter per field. */
+export function useFormValues<T extends Record<string, unknown>>(initial: T | (() => T)) {
+  const [values, setValues] = useState<T>(initial);
+  const set =
+    <K extends keyof T>(k: K) =>
+    (v: T[K]) =>
+      setValues((prev) => ({ ...prev, [k]: v }));
+  return { values, setValues, set };
+}
+
+/** Turns contract issues (by path) into messages: the field's admin hint when there is one. */
+export function useFieldMessages() {
+  const { t } = useI18n();
+  return (issues: Record<string, string>) => {
+    const out: Record<string, string> = {};
+    for (const [path, message] of Object.entries(issues)) {
+      const key = `admin.hint.${path}` as MessageKey;
+      out[path] = key in MESSAGES.ko ? t(key) : message;
+    }
+    return out;
+  };
+}
+
+/** A failed mutation in the admin's language; a stale version gets a reload button. */
+export function MutationError({ error, onReload }: { error: unknown; onReload?: () => void }) {
+  const { t, te } = useI18n();
+  if (!error) return null;
+  const conflict = error instanceof ApiError && error.code === "VERSION_CONFLICT";
+  return (
+    <Alert color="red" role="alert" variant="light">
+      <Group justify="space-between" gap="xs">
+        <Text size="sm">{conflict ? t("admin.conflict") : te(error)}</Text>
+        {conflict && onReload && (
+          <Button size="xs" variant="default" onClick={onReload}>
+            {t("admin.reload")}
+          </Button>
+        )}
+      </Group>
+    </Alert>
+  );
+}
+
+export function LoadMore({
+  hasNext,
+  loading,
+  onMore,
+}: {
+  hasNext: boolean;
+  loading: boolean;
+  onMore: () => void;
+}) {
+  const { t } = useI18n();
+  if (!hasNext) return null;
+  return (
+    <Center>
+      <Button variant="default" loading={loading} onClick={onMore}>
+        {t("common.loadMore")}
+      </Button>
+    </Center>
+  );
+}
+
+const LOT_COLORS: Record<string, string> = {
+  SCHEDULED: "blue",
+  OPEN: "green",
+  CLOSED: "gray",
+  SOLD: "ink",
+  UNSOLD: "orange",
+  CANCELLED: "red",
+};
+export function LotStatusBadge({ status }: { status: string }) {
+  const { t } = useI18n();
+  return (
+    <Badge variant="light" color={LOT_COLORS[status] ?? "gray"}>
+      {t(`status.${status}` as MessageKey)}
+    </Badge>
+  );
+}
+
+const INVOICE_COLORS: Record<string, string> = {
+  ISSUED: "blue",
+  PAID: "green",
+  PAYMENT_FAILED: "red",
+  PARTIALLY_REFUNDED: "orange",
+  REFUNDED: "gray",
+};
+export function InvoiceStatusBadge({ status }: { status: string }) {
+  const { t } = useI18n();
+  return (
+    <Badge variant="light" color={INVOICE_COLORS[status] ?? "gray"}>
+      {t(`admin.invoiceStatus.${status}` as MessageKey)}
+    </Badge>
+  );
+}
+
+/** An artwork's title by id (cached per artwork), linking to its admin page. */
+export function ArtworkTitle({ id }: { id: string }) {
+  const { label } = useI18n();
+  const q = useQuery({
+    queryKey: adminKeys.artwork(id),
+    queryFn: ({ signal }) => api("catalog", "adminGetArtwork", { params: { id }, signal }),
+    staleTime: 60_000,
+  });
+  return (
+    <Link to={`/admin/artworks/${id}`}>
+      {q.data ? label({ ko: q.data.titleKo, en: q.data.titleEn }) : shortId(id)}
+    </Link>
+  );
+}
+
+/** The first block of a UUID, enough to tell rows apart (the full id is in the title attribute). */
+export const shortId = (id: string) => id.slice(0, 8);
