@@ -41,7 +41,8 @@ export function useLiveLot(lotId: string | undefined, artworkId: string) {
     const offLot = client.watchLot(lotId, (msg) => {
       const held = qc.getQueryData<PublicLot>(key);
       if (!held) {
-        void qc.invalidateQueries({ queryKey: key });
+        // The lot has not loaded yet (or failed): its own fetch brings the state; ask again if idle.
+        if (qc.isFetching({ queryKey: key }) === 0) void qc.invalidateQueries({ queryKey: key });
         return;
       }
       const r = mergeLotMessage(held, msg);
