@@ -4,6 +4,7 @@ import { IdParams, page } from "./common.js";
 import { defineEvent, type StreamSpec } from "./events.js";
 import { defineOperations } from "./http.js";
 import { Won } from "./money.js";
+import { defineRpc } from "./rpc.js";
 
 // ---------------------------------------------------------------------------------------------
 // Reference data: the seven media of the original, each with its themes, styles and techniques
@@ -492,6 +493,16 @@ const MULTIPART_SLACK = 256 * 1024;
 // ---------------------------------------------------------------------------------------------
 // Errors: code → status
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * Whether an artwork exists and can be put up for sale (not archived): asked by the auction service
+ * before it schedules a lot. Public facts (the catalogue's HTTP API shows them), so unsigned.
+ */
+export const ArtworkStatusRpc = defineRpc(
+  "catalog.artwork_status",
+  z.strictObject({ artworkId: z.uuid() }),
+  z.object({ exists: z.boolean(), archived: z.boolean() }),
+);
 
 export const CatalogErrors = {
   ARTIST_NOT_FOUND: 404,

@@ -5,6 +5,7 @@ import { createBlobStore } from "./blob/index.js";
 import { loadCatalogConfig } from "./config.js";
 import { startConsumers } from "./consumers/auction-events.consumer.js";
 import { type CatalogDb, SCHEMA } from "./db/schema.js";
+import { serveArtworkStatus } from "./modules/artworks/artwork-status.rpc.js";
 
 const config = loadCatalogConfig();
 const runtime = await createRuntime<CatalogDb>({
@@ -27,6 +28,8 @@ const app = await buildApp({
   blobGraceSeconds: config.BLOB_GC_GRACE_SECONDS,
 });
 await app.listen({ host: config.HOST, port: config.PORT });
+
+const artworkStatus = serveArtworkStatus({ db, bus, log });
 
 const relay = createOutboxRelay({ db, bus, log, metrics, listenUrl: config.DATABASE_URL, schema: SCHEMA });
 await relay.start();
@@ -58,6 +61,7 @@ log.info({ port: config.PORT, blobs: blobs.kind }, "catalog service started");
 
 onShutdown(log, [
   { name: "http", run: () => app.close() },
+  { name: "artwork status rpc", run: async () => artworkStatus.unsubscribe() },
   { name: "sweeper", run: async () => clearInterval(sweeper) },
   { name: "consumers", run: () => running.stop() },
   { name: "outbox relay", run: () => relay.stop() },

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { AUCTION_STREAM, auction, durableName, type EventSchema } from "@arte/contracts";
-import type { Bus } from "@arte/platform";
+import { AUCTION_STREAM, auction, catalog, durableName, type EventSchema } from "@arte/contracts";
+import { type Bus, callRpc } from "@arte/platform";
 import { createTestBus, eventually, testLogger } from "@arte/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startConsumers } from "../src/consumers/auction-events.consumer.js";
+import { serveArtworkStatus } from "../src/modules/artworks/artwork-status.rpc.js";
 import { type Harness, startHarness } from "./harness.js";
 
 let h: Harness;
@@ -176,5 +177,30 @@ describe("auction events → the listing read model", () => {
     await eventually(idle);
     const dlq = await tbus.bus.jsm.streams.info(tbus.bus.stream("DLQ"));
     expect(dlq.state.messages).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("catalog.artwork_status (asked by the auction before it schedules a lot)", () => {
+  it("answers whether an artwork exists and whether it is archived", async () => {
+    const sub = serveArtworkStatus({ db: h.db, bus: tbus.bus, log: testLogger("catalog") });
+    try {
+      const ask = (artworkId: string) => callRpc(tbus.bus, catalog.ArtworkStatusRpc, { artworkId });
+      const a = await h.createArtwork(artistId);
+      expect(await ask(a.id)).toEqual({ exists: true, archived: false });
+      expect(await ask(randomUUID())).toEqual({ exists: false, archived: false });
+      const archived = await h.app.inject({
+        method: "POST",
+        url: `/v1/admin/artworks/${a.id}/archive`,
+        headers: h.admin,
+        payload: { version: 1 },
+      });
+      expect(archived.statusCode).toBe(200);
+      expect(await ask(a.id)).toEqual({ exists: true, archived: true });
+      await expect(
+        callRpc(tbus.bus, catalog.ArtworkStatusRpc, { artworkId: "not-a-uuid" } as never),
+      ).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    } finally {
+      sub.unsubscribe();
+    }
   });
 });
