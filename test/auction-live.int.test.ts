@@ -141,6 +141,23 @@ async function firstBid(lotId: string, token: string, body: object) {
 }
 
 describe("the auction engine through the whole system", () => {
+  it("schedules lots only for artworks the catalogue has", async () => {
+    const body = {
+      artworkId: randomUUID(),
+      startPrice: 100_000,
+      startsAt: new Date(Date.now() + 60_000).toISOString(),
+      endsAt: new Date(Date.now() + 120_000).toISOString(),
+    };
+    const r = await sys.request("POST", "/api/auction/v1/admin/lots", { token: adminToken, json: body });
+    expect(r.status, r.text).toBe(404);
+    expect((r.json as { code: string }).code).toBe("ARTWORK_NOT_FOUND");
+    const ok = await sys.request("POST", "/api/auction/v1/admin/lots", {
+      token: adminToken,
+      json: { ...body, artworkId: await artwork() },
+    });
+    expect(ok.status, ok.text).toBe(201);
+  });
+
   it("live feed: real bids reach watchers on both gateways in order; a reconnect resumes with no gap; outbid is personal", async () => {
     const [ann, ben] = await Promise.all([bidder("ann"), bidder("ben")]);
     const lotId = await lot(500, 120_000);

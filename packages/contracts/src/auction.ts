@@ -164,6 +164,12 @@ export const AuctionErrors = {
   LOT_HAS_BIDS: 409,
   LOT_NOT_CANCELLABLE: 409,
   ARTWORK_ALREADY_LISTED: 409,
+  /** No artwork with that id in the catalogue. */
+  ARTWORK_NOT_FOUND: 404,
+  /** The artwork is archived: it cannot be put up for sale. */
+  ARTWORK_ARCHIVED: 409,
+  /** The catalogue did not answer whether the artwork exists; nothing was scheduled. */
+  CATALOG_UNAVAILABLE: 503,
   CURSOR_INVALID: 400,
 } as const;
 export type AuctionErrorCode = keyof typeof AuctionErrors;

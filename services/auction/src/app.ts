@@ -10,6 +10,7 @@ import {
 import type { Kysely } from "kysely";
 import type { AuctionDb } from "./db/schema.js";
 import type { BankClient } from "./lib/bank.js";
+import type { ArtworkDirectory } from "./lib/catalog.js";
 import { biddingRoutes } from "./modules/bidding/bidding.routes.js";
 import { createBiddingService } from "./modules/bidding/bidding.service.js";
 import { lotsRoutes } from "./modules/lots/lots.routes.js";
@@ -18,6 +19,8 @@ import { createLotsService } from "./modules/lots/lots.service.js";
 export type AppDeps = {
   db: Kysely<AuctionDb>;
   bank: BankClient;
+  /** The catalogue, asked whether an artwork exists before a lot of it is scheduled. */
+  artworks: ArtworkDirectory;
   log: Logger;
   verifier: TokenVerifier;
   isRevoked?: RevocationCheck;
@@ -41,7 +44,7 @@ export async function buildApp(deps: AppDeps) {
     verifier: deps.verifier,
     ...(deps.isRevoked ? { isRevoked: deps.isRevoked } : {}),
   });
-  await app.register(lotsRoutes, { lots: createLotsService({ db: deps.db }) });
+  await app.register(lotsRoutes, { lots: createLotsService({ db: deps.db, artworks: deps.artworks }) });
   await app.register(biddingRoutes, {
     bidding: createBiddingService({
       db: deps.db,

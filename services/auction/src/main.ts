@@ -5,6 +5,7 @@ import { loadAuctionConfig } from "./config.js";
 import { type AuctionDb, SCHEMA } from "./db/schema.js";
 import { startJobs } from "./jobs.js";
 import { createBankClient } from "./lib/bank.js";
+import { createArtworkDirectory } from "./lib/catalog.js";
 
 const config = loadAuctionConfig();
 const runtime = await createRuntime<AuctionDb>({
@@ -24,6 +25,7 @@ const bank = createBankClient({
 const app = await buildApp({
   db,
   bank,
+  artworks: createArtworkDirectory({ bus }),
   log,
   verifier: runtime.verifier,
   instance: config.INSTANCE_ID,

@@ -4,10 +4,11 @@ import {
   AUCTION_STREAM,
   BANK_STREAM,
   bank as bankContracts,
+  catalog as catalogContracts,
   type RpcSpec,
   USER_STREAM,
 } from "@arte/contracts";
-import { callRpc } from "@arte/platform";
+import { callRpc, serveRpc } from "@arte/platform";
 import { createTestBus, createTestDatabase, createTestKeys, eventually, testLogger } from "@arte/testing";
 import { sql } from "kysely";
 import type { z } from "zod";
@@ -16,6 +17,7 @@ import type { AuctionDb } from "../src/db/schema.js";
 import { migrations, SCHEMA } from "../src/index.js";
 import { type JobsDeps, startJobs } from "../src/jobs.js";
 import { createBankClient } from "../src/lib/bank.js";
+import { createArtworkDirectory } from "../src/lib/catalog.js";
 import { applyBankLink, applySuspension } from "../src/modules/bidders/bidders.repository.js";
 
 export type Harness = Awaited<ReturnType<typeof startAuction>>;
@@ -46,7 +48,29 @@ export async function startAuction(opts: { run?: JobsDeps["run"]; schedulerTickM
     // generous: the test machine is shared and the concurrency test queues 300 holds at once
     timeoutMs: 15_000,
   });
-  const app = await buildApp({ db: adb.db, bank, log, verifier: keys.verifier });
+  // The catalogue's side of `catalog.artwork_status`, over the same NATS request path as in production:
+  // every artwork exists unless a test says it is missing or archived (the catalog service's own
+  // handler is tested in the catalog service, and the whole path in test/auction-live).
+  const artworkFacts = { missing: new Set<string>(), archived: new Set<string>(), down: false };
+  const catalogRpc = serveRpc(
+    tb.bus,
+    catalogContracts.ArtworkStatusRpc,
+    { queue: "catalog", log: testLogger("catalog") },
+    async (req) => {
+      if (artworkFacts.down) await new Promise((r) => setTimeout(r, 10_000));
+      return {
+        exists: !artworkFacts.missing.has(req.artworkId),
+        archived: artworkFacts.archived.has(req.artworkId),
+      };
+    },
+  );
+  const app = await buildApp({
+    db: adb.db,
+    bank,
+    artworks: createArtworkDirectory({ bus: tb.bus, timeoutMs: 1000 }),
+    log,
+    verifier: keys.verifier,
+  });
   const jobDeps = {
     db: adb.db,
     bus: tb.bus,
@@ -72,6 +96,8 @@ export async function startAuction(opts: { run?: JobsDeps["run"]; schedulerTickM
 
   const h = {
     app,
+    /** What the catalogue answers about artworks (see above). */
+    artworkFacts,
     db: adb.db,
     bankDb: bdb.db,
     bus: tb.bus,
@@ -177,6 +203,7 @@ export async function startAuction(opts: { run?: JobsDeps["run"]; schedulerTickM
       await jobs.stop();
       await app.close();
       await bankRpc.stop();
+      catalogRpc.unsubscribe();
       await tb.destroy();
       await Promise.all([adb.drop(), bdb.drop()]);
     },

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { auction } from "@arte/contracts";
 import { callRpc } from "@arte/platform";
+import { eventually } from "@arte/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startAuction } from "../../../test/harness.js";
 
@@ -103,6 +104,42 @@ describe("lot administration", () => {
       payload: body,
     });
     expect([anon.statusCode, asUser.statusCode]).toEqual([401, 403]);
+  });
+
+  it("schedules only artworks the catalogue has and has not archived; nothing is written otherwise", async () => {
+    const create = (artworkId: string) =>
+      h.app.inject({
+        method: "POST",
+        url: "/v1/admin/lots",
+        headers: admin(),
+        payload: { artworkId, startPrice: 100_000, startsAt: inFuture(60_000), endsAt: inFuture(120_000) },
+      });
+    const missing = randomUUID();
+    const archived = randomUUID();
+    h.artworkFacts.missing.add(missing);
+    h.artworkFacts.archived.add(archived);
+    const before = await h.db
+      .selectFrom("lot")
+      .select(h.db.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    const notFound = await create(missing);
+    expect([notFound.statusCode, code(notFound)]).toEqual([404, "ARTWORK_NOT_FOUND"]);
+    const gone = await create(archived);
+    expect([gone.statusCode, code(gone)]).toEqual([409, "ARTWORK_ARCHIVED"]);
+    // The catalogue does not answer in time: 503, nothing scheduled (the admin may simply retry).
+    h.artworkFacts.down = true;
+    try {
+      const down = await create(randomUUID());
+      expect([down.statusCode, code(down)]).toEqual([503, "CATALOG_UNAVAILABLE"]);
+    } finally {
+      h.artworkFacts.down = false;
+    }
+    const after = await h.db
+      .selectFrom("lot")
+      .select(h.db.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+    expect((await create(randomUUID())).statusCode).toBe(201);
   });
 
   it("edits only before the start", async () => {
@@ -247,6 +284,8 @@ describe("public views", () => {
     const lot = await h.openLot();
     const a = await h.bidder();
     const b = await h.bidder();
+    // The scheduler opens it (a first bid on a lot still SCHEDULED would add an OPENED change).
+    await eventually(async () => (await h.lotRow(lot.lotId)).status === "OPEN");
     const snap = (
       await h.app.inject({ method: "GET", url: `/v1/lots/${lot.lotId}` })
     ).json() as auction.PublicLot;

@@ -3,6 +3,7 @@ import { auction, HOUSE_ACCOUNT_ID } from "@arte/contracts";
 import { failWith } from "@arte/platform";
 import type { Kysely } from "kysely";
 import type { AuctionDb, LotStatus } from "../../db/schema.js";
+import type { ArtworkDirectory } from "../../lib/catalog.js";
 import {
   DEFAULT_INCREMENTS,
   DEFAULT_PREMIUM_BPS,
@@ -28,7 +29,11 @@ const fail = failWith(auction.AuctionErrors);
 
 export type LotsService = ReturnType<typeof createLotsService>;
 
-export function createLotsService(deps: { db: Kysely<AuctionDb> }) {
+export function createLotsService(deps: {
+  db: Kysely<AuctionDb>;
+  /** Needed to schedule lots: the artwork must exist in the catalogue and not be archived. */
+  artworks?: ArtworkDirectory;
+}) {
   const { db } = deps;
 
   async function adminView(row: Awaited<ReturnType<typeof findLot>> & object) {
@@ -38,6 +43,12 @@ export function createLotsService(deps: { db: Kysely<AuctionDb> }) {
   return {
     /** Schedules a lot: validated against the database clock, announced as scheduled (version 1). */
     async create(body: auction.CreateLotBody, correlationId: string) {
+      if (!deps.artworks)
+        throw new Error("createLotsService: no artwork directory to check artworks against");
+      const artwork = await deps.artworks.status(body.artworkId, correlationId);
+      if (!artwork.exists) throw fail("ARTWORK_NOT_FOUND", "No artwork with this id in the catalogue");
+      if (artwork.archived)
+        throw fail("ARTWORK_ARCHIVED", "This artwork is archived and cannot be put up for sale");
       const row = await db.transaction().execute(async (trx) => {
         const now = await dbNow(trx);
         const increments = body.increments ?? DEFAULT_INCREMENTS;
