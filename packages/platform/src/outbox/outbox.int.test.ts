@@ -111,6 +111,35 @@ describe("outbox enqueue + relay", () => {
     expect(msg?.json()).toEqual(event);
   });
 
+  it("opens its LISTEN connection again when Postgres drops it, and is woken by NOTIFY once more", async () => {
+    const Ev = thingEvent("relisten");
+    const r = relay();
+    await r.start();
+    await sleep(200);
+    // What a Postgres restart does to the relay's connection.
+    const killed = await sql<{ n: number }>`
+      select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+       where application_name = ${`outbox-listen:${PTEST_SCHEMA}`} and datname = current_database()`.execute(
+      db,
+    );
+    expect(killed.rows[0]?.n).toBe(1);
+    // It is back (the first retry is after 0.5 s)…
+    await eventually(async () => {
+      const back = await sql<{ n: number }>`
+        select count(*)::int as n from pg_stat_activity
+         where application_name = ${`outbox-listen:${PTEST_SCHEMA}`} and datname = current_database()`.execute(
+        db,
+      );
+      return back.rows[0]?.n === 1;
+    }, 10_000);
+    await sleep(200); // the catch-up round after the reconnect is over
+    // …and a NOTIFY wakes the relay again well before its 60 s poll.
+    const started = Date.now();
+    const event = await db.transaction().execute((trx) => enqueue(trx, Ev, { n: 1 }));
+    await eventually(async () => (await row(event.id))?.published_at, 5_000, 10);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
   it("loses no wake-up: an event committed while a round is publishing goes out without waiting for the poll", async () => {
     const Ev = thingEvent("wakeup");
     // A broker that takes 150 ms per publish: the second commit's NOTIFY lands mid-round, after the claim.

@@ -51,6 +51,8 @@ export function createOutboxRelay(opts: RelayOptions) {
   let woken = false;
   let loop: Promise<void> | null = null;
   let listener: pg.Client | null = null;
+  let relisten: NodeJS.Timeout | null = null;
+  let listenFailures = 0;
   let lastPrune = 0;
 
   /** One claim-publish-mark round. Returns how many rows it published. */
@@ -166,24 +168,77 @@ export function createOutboxRelay(opts: RelayOptions) {
     async start() {
       if (running) return;
       running = true;
-      try {
-        listener = new pg.Client({ connectionString: opts.listenUrl });
-        listener.on("notification", notify);
-        listener.on("error", (err) => opts.log.warn({ err }, "outbox LISTEN connection lost; polling"));
-        await listener.connect();
-        await listener.query(`listen "outbox_${opts.schema.replaceAll('"', "")}"`);
-      } catch (err) {
-        opts.log.warn({ err }, "outbox LISTEN unavailable; polling only");
-      }
+      await listen();
       loop = run();
     },
     async stop() {
       running = false;
+      if (relisten) clearTimeout(relisten);
+      relisten = null;
       notify();
       await loop;
-      await listener?.end().catch(() => {});
+      const l = listener;
       listener = null;
+      await l?.end().catch(() => {});
     },
   };
+
+  /**
+   * Opens the LISTEN connection. When it fails or is lost (Postgres restarted, the backend was
+   * terminated), the relay goes on polling and opens it again with backoff; once it is back, one
+   * round runs at once for what was committed meanwhile.
+   */
+  async function listen(): Promise<void> {
+    const client = new pg.Client({
+      connectionString: opts.listenUrl,
+      application_name: `outbox-listen:${opts.schema}`,
+    });
+    let lost = false;
+    const onLost = (err?: unknown) => {
+      if (lost) return;
+      lost = true;
+      if (listener === client) listener = null;
+      client.end().catch(() => {});
+      if (!running) return;
+      opts.log.warn({ err }, "outbox LISTEN connection lost; polling until it is back");
+      scheduleListen();
+    };
+    client.on("notification", notify);
+    client.on("error", onLost);
+    client.on("end", () => onLost());
+    try {
+      await client.connect();
+      await client.query(`listen "outbox_${opts.schema.replaceAll('"', "")}"`);
+      if (!running || lost) {
+        await client.end().catch(() => {});
+        return;
+      }
+      listener = client;
+      if (listenFailures > 0) {
+        opts.log.info({ attempts: listenFailures }, "outbox LISTEN connection back");
+        notify();
+      }
+      listenFailures = 0;
+    } catch (err) {
+      if (!lost) {
+        lost = true;
+        await client.end().catch(() => {});
+        if (!running) return;
+        opts.log.warn({ err }, "outbox LISTEN unavailable; polling until it is back");
+        scheduleListen();
+      }
+    }
+  }
+
+  function scheduleListen() {
+    if (relisten || !running) return;
+    const delay = Math.min(30_000, 500 * 2 ** Math.min(listenFailures, 6));
+    listenFailures++;
+    relisten = setTimeout(() => {
+      relisten = null;
+      if (running) void listen();
+    }, delay);
+    relisten.unref?.();
+  }
 }
 export type OutboxRelay = ReturnType<typeof createOutboxRelay>;
