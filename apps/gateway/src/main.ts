@@ -11,7 +11,7 @@ import { parseConfig } from "./config.js";
 
 const config = parseConfig();
 const log = createLogger({ service: "gateway", instance: config.INSTANCE_ID, level: config.LOG_LEVEL });
-const redis = createRedis(config.REDIS_URL, config.REDIS_PREFIX);
+const redis = createRedis(config.REDIS_URL, config.REDIS_PREFIX, log);
 const verifier = createTokenVerifier({
   jwks: JSON.parse(config.AUTH_JWKS),
   issuer: config.AUTH_ISSUER,

@@ -53,7 +53,7 @@ export async function createRuntime<DB>(opts: {
     log,
   });
   if (opts.streams?.length) await ensureStreams(bus, opts.streams);
-  const redis = opts.redis ? createRedis(config.REDIS_URL, config.REDIS_PREFIX) : null;
+  const redis = opts.redis ? createRedis(config.REDIS_URL, config.REDIS_PREFIX, log) : null;
   const verifier = createTokenVerifier({
     jwks: JSON.parse(config.AUTH_JWKS),
     issuer: config.AUTH_ISSUER,
