@@ -109,7 +109,7 @@ describe("link by account number and PIN", () => {
     expect(again.json()).toEqual(view);
   });
 
-  it("a wrong PIN is 401 PIN_INCORRECT with attemptsLeft and links nothing", async () => {
+  it("a wrong PIN is 401 PIN_INCORRECT (no attempt count) and links nothing", async () => {
     const s = await h.session();
     const acct = await b.openAccount();
     const before = await snapshot();
@@ -118,7 +118,7 @@ describe("link by account number and PIN", () => {
       401,
       "PIN_INCORRECT",
     );
-    expect(body.error.details).toEqual({ attemptsLeft: 4 });
+    expect(body.error.details).toBeUndefined();
     expect(await snapshot()).toEqual(before);
     // The right PIN then works (the counter resets on success at the bank).
     expect((await link(s, { accountNumber: acct.number, pin: acct.pin })).statusCode).toBe(201);
@@ -128,14 +128,8 @@ describe("link by account number and PIN", () => {
     const s = await h.session();
     const acct = await b.openAccount();
     const before = await snapshot();
-    for (let left = 4; left >= 1; left--) {
-      const body = expectProblem(
-        await link(s, { accountNumber: acct.number, pin: "0000" }),
-        401,
-        "PIN_INCORRECT",
-      );
-      expect(body.error.details.attemptsLeft).toBe(left);
-    }
+    for (let left = 4; left >= 1; left--)
+      expectProblem(await link(s, { accountNumber: acct.number, pin: "0000" }), 401, "PIN_INCORRECT");
     expectProblem(await link(s, { accountNumber: acct.number, pin: "0000" }), 423, "ACCOUNT_LOCKED");
     expectProblem(await link(s, { accountNumber: acct.number, pin: acct.pin }), 423, "ACCOUNT_LOCKED");
     expect((await b.balance(acct.accountId)).status).toBe("LOCKED");
@@ -182,13 +176,29 @@ describe("link by account number and PIN", () => {
       401,
       "PIN_INCORRECT",
     );
-    expect(body.error.details.attemptsLeft).toBe(4);
+    expect(body.error.details).toBeUndefined();
   });
 
-  it("an unknown account number is 404 and links nothing", async () => {
+  it("an unknown account number gets exactly the wrong-PIN answer (no way to learn which numbers exist)", async () => {
     const s = await h.session();
+    const acct = await b.openAccount();
     const before = await snapshot();
-    expectProblem(await link(s, { accountNumber: "9999-999-999999", pin: "1234" }), 404, "NOT_FOUND");
+    const unknown = expectProblem(
+      await link(s, { accountNumber: "9999-999-999999", pin: "0000" }),
+      401,
+      "PIN_INCORRECT",
+    );
+    const wrong = expectProblem(
+      await link(s, { accountNumber: acct.number, pin: "0000" }),
+      401,
+      "PIN_INCORRECT",
+    );
+    const shape = (b: { error: Record<string, unknown>; detail?: unknown; title?: unknown }) => ({
+      error: b.error,
+      detail: b.detail,
+      title: b.title,
+    });
+    expect(shape(unknown)).toEqual(shape(wrong));
     expect(await snapshot()).toEqual(before);
   });
 
@@ -455,6 +465,10 @@ describe("the bank is down or refuses us", () => {
       401,
       "PIN_INCORRECT",
     );
-    expect(body.error.details.attemptsLeft).toBe(4);
+    // The refused calls counted no wrong PIN: four more wrong ones still leave the account unlocked.
+    expect(body.error.details).toBeUndefined();
+    for (let i = 0; i < 3; i++)
+      expectProblem(await link(s, { accountNumber: acct.number, pin: "0000" }), 401, "PIN_INCORRECT");
+    expect((await link(s, { accountNumber: acct.number, pin: acct.pin })).statusCode).toBe(201);
   });
 });

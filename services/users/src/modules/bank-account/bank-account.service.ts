@@ -1,10 +1,10 @@
 import { users } from "@arte/contracts";
-import { enqueue, failWith } from "@arte/platform";
+import { AppError, enqueue, failWith } from "@arte/platform";
 import type { Kysely } from "kysely";
 import type { z } from "zod";
 import type { UsersDb } from "../../db/schema.js";
 import { usersRepository } from "../accounts/users.repository.js";
-import type { BankClient } from "./bank.client.js";
+import { type BankClient, pinIncorrect } from "./bank.client.js";
 import { bankKey, toMyBankAccount } from "./bank-account.domain.js";
 
 import { type BankLinkRow, bankLinkRepository as links, type NewBankLink } from "./bank-link.repository.js";
@@ -83,10 +83,12 @@ export function createBankAccountService(deps: {
     async link(userId: string, body: z.output<typeof users.LinkBankAccountBody>, correlationId: string) {
       if (await links.findByUser(db, userId))
         throw fail("BANK_ACCOUNT_ALREADY_LINKED", "You already have a linked bank account");
-      const owner = await bank.verifyOwnership(
-        { number: body.accountNumber, pin: body.pin },
-        { correlationId },
-      );
+      // An unknown number gets the wrong-PIN answer: the link form is no way to learn which accounts exist.
+      const owner = await bank
+        .verifyOwnership({ number: body.accountNumber, pin: body.pin }, { correlationId })
+        .catch((err: unknown) => {
+          throw err instanceof AppError && err.code === "NOT_FOUND" ? pinIncorrect() : err;
+        });
       const balance = await bank.getBalance(owner.accountId, { correlationId });
       const row = await insertLink(
         {

@@ -13,9 +13,10 @@ describe("toUserError: bank failures in this service's codes", () => {
     expect(unexpected).toBe(false);
   });
 
-  it("keeps PIN_INCORRECT with attemptsLeft, and nothing else from the details", () => {
+  it("keeps PIN_INCORRECT but none of the bank's details (attemptsLeft would mark the account as existing)", () => {
     const { error } = toUserError(bankError("PIN_INCORRECT", 401, { attemptsLeft: 3, internal: "x" }));
-    expect(error).toMatchObject({ code: "PIN_INCORRECT", status: 401, details: { attemptsLeft: 3 } });
+    expect(error).toMatchObject({ code: "PIN_INCORRECT", status: 401 });
+    expect(error.details).toBeUndefined();
   });
 
   it("keeps ACCOUNT_LOCKED as 423", () => {

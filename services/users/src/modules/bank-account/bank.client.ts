@@ -99,7 +99,7 @@ function pinDetails(details: unknown): { attemptsLeft?: number; lockedUntil?: st
  * Translates a failed bank call into this service's error (same meaning, our code table):
  * - no responder / timeout (SERVICE_UNAVAILABLE) → 503 BANK_UNAVAILABLE with Retry-After. This is a
  *   dependency outage, not a bug of ours: it is the one 5xx these endpoints answer on purpose.
- * - PIN_INCORRECT (401, details.attemptsLeft) and ACCOUNT_LOCKED (423) → the same codes.
+ * - PIN_INCORRECT (401, without the bank's attemptsLeft) and ACCOUNT_LOCKED (423) → the same codes.
  * - ACCOUNT_NOT_FOUND → 404 NOT_FOUND; ACCOUNT_NOT_ACTIVE (closed) and ACCOUNT_KIND_NOT_ALLOWED (a
  *   house or cash account) → 409 CONFLICT; CURSOR_INVALID → 400 VALIDATION_FAILED; IDEMPOTENCY_KEY_REUSED
  *   and VALIDATION_FAILED (the bank read our caller's input as invalid) → the same common codes.
@@ -107,6 +107,9 @@ function pinDetails(details: unknown): { attemptsLeft?: number; lockedUntil?: st
  *   or anything unknown → 503 BANK_UNAVAILABLE and `unexpected` (logged at error). Never a 401: the web
  *   app would take it for an expired session.
  */
+/** The answer to a wrong PIN and, when linking, to an unknown account number: the same for both. */
+export const pinIncorrect = () => fail("PIN_INCORRECT", "The account number or PIN is incorrect");
+
 export function toUserError(err: unknown): { error: AppError; unexpected: boolean } {
   const unavailable = (message: string) =>
     fail("BANK_UNAVAILABLE", message, undefined, { "retry-after": "5" });
@@ -117,10 +120,9 @@ export function toUserError(err: unknown): { error: AppError; unexpected: boolea
     case "SERVICE_UNAVAILABLE":
       return { error: unavailable("The bank is not answering; try again shortly"), unexpected: false };
     case "PIN_INCORRECT":
-      return {
-        error: fail("PIN_INCORRECT", "The PIN is incorrect", pinDetails(err.details)),
-        unexpected: false,
-      };
+      // No attemptsLeft: an answer that differs for an existing account would tell a stranger which
+      // account numbers exist (the link path answers an unknown number with this same error).
+      return { error: pinIncorrect(), unexpected: false };
     case "ACCOUNT_LOCKED":
       return {
         error: fail(
