@@ -15,7 +15,7 @@ const signUp = (payload: unknown, headers: Record<string, string> = {}) =>
   h.app.inject({ method: "POST", url: "/v1/users", payload: payload as object, headers });
 
 describe("POST /v1/users", () => {
-  it("creates a verified USER, hashes the password, enqueues UserRegisteredV1 and consumes the token", async () => {
+  it("creates a verified USER, hashes the password, enqueues UserRegisteredV1 and consumes the token (a retry gets the same account)", async () => {
     const email = anEmail();
     const token = await h.verificationToken(email);
     const res = await signUp(aSignUp(email, token), { "x-request-id": "corr-signup-1" });
@@ -51,10 +51,16 @@ describe("POST /v1/users", () => {
       data: { userId: me.id, email, username: "Kim Minji", locale: "ko" },
     });
 
-    // the token was single-use
+    // The token was single-use: a retry of the same sign-up (its answer lost) gets the same account
+    // back and creates nothing; anything else with that token is refused.
     const again = await signUp(aSignUp(email, token));
-    expect(again.statusCode).toBe(400);
-    expect(again.json().code).toBe("VERIFICATION_INVALID");
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toEqual(me);
+    expect((await h.outbox(REGISTERED)).filter((r) => r.payload.data.userId === me.id)).toHaveLength(1);
+    const otherPassword = await signUp(aSignUp(email, token, { password: "another-passphrase-9" }));
+    expect([otherPassword.statusCode, otherPassword.json().code]).toEqual([400, "VERIFICATION_INVALID"]);
+    const otherEmail = await signUp(aSignUp(anEmail(), token));
+    expect([otherEmail.statusCode, otherEmail.json().code]).toEqual([400, "VERIFICATION_INVALID"]);
   });
 
   it("requires a verification token bound to the same email", async () => {

@@ -16,6 +16,20 @@ export function createAccountsService(deps: {
   tokens: VerificationTokens;
 }) {
   const { db, passwords, tokens } = deps;
+
+  /**
+   * A sign-up retried with a token that already created an account (its answer was lost on the way):
+   * the same email and the same password get that account back, as the first answer would have.
+   */
+  async function replay(body: z.output<typeof users.SignUpBody>) {
+    const userId = await tokens.usedBy(body.verificationToken);
+    if (!userId) return null;
+    const row = await usersRepository.findById(db, userId);
+    if (!row || row.email !== body.email) return null;
+    if (!(await passwords.verify(body.password, row.password_hash))) return null;
+    return toMe(row);
+  }
+
   return {
     /**
      * Creates an account for a confirmed email. The verification token is taken first (single use; a
@@ -25,6 +39,8 @@ export function createAccountsService(deps: {
       const proof = await tokens.take(body.verificationToken);
       if (!proof || proof.email !== body.email) {
         if (proof) await tokens.restore(body.verificationToken, proof.email, proof.pttl);
+        const replayed = proof ? null : await replay(body);
+        if (replayed) return replayed;
         throw fail("VERIFICATION_INVALID", "Confirm your email first (the proof is missing or expired)");
       }
       try {
@@ -53,6 +69,7 @@ export function createAccountsService(deps: {
           );
           return row;
         });
+        await tokens.markUsed(body.verificationToken, row.id, proof.pttl).catch(() => {});
         return toMe(row);
       } catch (err) {
         if (!(err instanceof AppError && err.code === "EMAIL_ALREADY_REGISTERED"))

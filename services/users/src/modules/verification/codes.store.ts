@@ -98,6 +98,7 @@ export type CodeStore = ReturnType<typeof createCodeStore>;
  */
 export function createVerificationTokens(redis: Redis, ttlSeconds: number) {
   const key = (token: string) => `verify:token:${sha256(token)}`;
+  const usedKey = (token: string) => `verify:used:${sha256(token)}`;
   return {
     async issue(email: string, token: string) {
       await redis.set(key(token), email, "EX", ttlSeconds);
@@ -110,6 +111,17 @@ export function createVerificationTokens(redis: Redis, ttlSeconds: number) {
     /** Puts a taken token back when the sign-up that took it failed for a reason other than the token. */
     async restore(token: string, email: string, pttl: number) {
       if (pttl > 0) await redis.set(key(token), email, "PX", pttl, "NX");
+    },
+    /**
+     * Remembers which account a token created (for as long as the token would have lived, at least 10
+     * minutes), so a sign-up retried after a lost answer gets that account back instead of a refusal.
+     */
+    async markUsed(token: string, userId: string, pttl: number) {
+      await redis.set(usedKey(token), userId, "PX", Math.max(pttl, 600_000));
+    },
+    /** The account a token created, if it was used for a sign-up lately. */
+    async usedBy(token: string): Promise<string | null> {
+      return redis.get(usedKey(token));
     },
     key,
   };
