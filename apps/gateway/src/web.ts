@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { problem, sendProblem } from "@arte/platform";
 import fastifyStatic from "@fastify/static";
@@ -7,9 +7,11 @@ import type { FastifyInstance } from "fastify";
 
 const PUBLIC_FALLBACK = fileURLToPath(new URL("../../web/public", import.meta.url));
 
-/** The web build when it exists, else the placeholder's public/ folder. */
+/** The web build when it exists, else the placeholder's public/ folder (beside the build's folder). */
 export function webRoot(webDist: string): string {
-  return existsSync(join(webDist, "index.html")) ? webDist : PUBLIC_FALLBACK;
+  if (existsSync(join(webDist, "index.html"))) return webDist;
+  const beside = join(dirname(webDist), "public");
+  return existsSync(join(beside, "index.html")) ? beside : PUBLIC_FALLBACK;
 }
 
 /**

@@ -9,6 +9,8 @@ const httpUrl = z
 
 export const NotificationEnv = BaseEnv.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(4005),
+  /** The email templates' directory (default: src/templates next to the code; the launcher sets it). */
+  TEMPLATE_DIR: z.string().min(1).optional(),
   /** smtp://host:port (STARTTLS when offered) or smtps://user:pass@host:465 (implicit TLS). */
   SMTP_URL: z
     .string()

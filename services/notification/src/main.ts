@@ -1,3 +1,4 @@
+import { pathToFileURL } from "node:url";
 import { createRuntime, onShutdown } from "@arte/platform";
 import { buildApp } from "./app.js";
 import { loadNotificationConfig } from "./config.js";
@@ -11,7 +12,9 @@ import { createReminderJob } from "./modules/reminders/reminder.job.js";
 
 const config = loadNotificationConfig();
 // Templates are checked before anything connects: a broken template stops the boot.
-const templates = loadTemplates();
+const templates = loadTemplates(
+  config.TEMPLATE_DIR ? pathToFileURL(`${config.TEMPLATE_DIR.replace(/\/+$/, "")}/`) : undefined,
+);
 const runtime = await createRuntime<NotificationDb>({
   service: "notification",
   schema: SCHEMA,
