@@ -91,9 +91,12 @@ export async function buildGateway(deps: GatewayDeps) {
   const readiness: ReadinessCheck[] = [
     { name: "redis", check: () => deps.redis.ping() },
     ...(live?.readiness ?? []),
+    // Reported, not required: one service down must not take every gateway out of rotation (its
+    // routes answer 503 meanwhile; the rest of the site works).
     ...upstreams.services().map((service) => ({
       name: `upstream:${service}`,
       check: () => upstreams.probe(service, config.UPSTREAM_HEALTH_TIMEOUT_MS),
+      required: false,
     })),
   ];
 

@@ -207,7 +207,7 @@ describe("createHttpApp + error handler", () => {
     expect(bad.headers["x-request-id"]).toMatch(/^req-[0-9a-f-]{36}$/);
   });
 
-  it("serves /healthz, and /readyz 503 while a check fails", async () => {
+  it("serves /healthz, and /readyz 503 while a required check fails", async () => {
     expect((await app.inject({ method: "GET", url: "/healthz" })).json()).toEqual({
       status: "ok",
       service: "ptest",
@@ -225,6 +225,28 @@ describe("createHttpApp + error handler", () => {
       });
     } finally {
       dbUp = true;
+    }
+  });
+
+  it("stays ready, as degraded, while only a check marked not required fails", async () => {
+    const other = createHttpApp({
+      service: "ptest",
+      instance: "i2",
+      logger: testLogger(),
+      readiness: [
+        { name: "redis", check: async () => "PONG" },
+        { name: "upstream:x", check: () => Promise.reject(new Error("ECONNREFUSED")), required: false },
+      ],
+    });
+    try {
+      const res = await other.inject({ method: "GET", url: "/readyz" });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({
+        status: "degraded",
+        checks: { redis: { ok: true }, "upstream:x": { ok: false, required: false, detail: "ECONNREFUSED" } },
+      });
+    } finally {
+      await other.close();
     }
   });
 

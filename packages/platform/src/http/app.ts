@@ -5,7 +5,12 @@ import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { clientErrorHandler, errorHandlerPlugin, frameworkErrorHandler } from "./error-handler.js";
 
-export type ReadinessCheck = { name: string; check: () => Promise<unknown> };
+/**
+ * A readiness check. A `required: false` one is reported but does not make the process unready (the
+ * answer is then 200 "degraded"): e.g. the gateway's view of one upstream service — taking every
+ * gateway out of rotation because one service is down would turn a partial outage into a whole one.
+ */
+export type ReadinessCheck = { name: string; check: () => Promise<unknown>; required?: boolean };
 
 export type HttpAppOptions = {
   service: string;
@@ -65,21 +70,27 @@ export function createHttpApp(opts: HttpAppOptions) {
     instance: opts.instance,
   }));
   app.get("/readyz", { schema: { hide: true }, logLevel: "warn" }, async (_req, reply) => {
-    const checks: Record<string, { ok: boolean; detail?: string }> = {};
+    const checks: Record<string, { ok: boolean; detail?: string; required?: false }> = {};
     await Promise.all(
       (opts.readiness ?? []).map(async (c) => {
         try {
           await withTimeout(c.check(), 2000);
           checks[c.name] = { ok: true };
         } catch (err) {
-          checks[c.name] = { ok: false, detail: String((err as Error)?.message ?? err).slice(0, 200) };
+          checks[c.name] = {
+            ok: false,
+            detail: String((err as Error)?.message ?? err).slice(0, 200),
+            ...(c.required === false ? { required: false as const } : {}),
+          };
         }
       }),
     );
-    const ok = Object.values(checks).every((c) => c.ok);
+    const failed = Object.values(checks).filter((c) => !c.ok);
+    const ready = failed.every((c) => c.required === false);
+    const status = failed.length === 0 ? "ok" : ready ? "degraded" : "down";
     return reply
-      .code(ok ? 200 : 503)
-      .send({ status: ok ? "ok" : "down", service: opts.service, instance: opts.instance, checks });
+      .code(ready ? 200 : 503)
+      .send({ status, service: opts.service, instance: opts.instance, checks });
   });
   return app;
 }
