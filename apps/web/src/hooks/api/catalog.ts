@@ -36,6 +36,7 @@ export const catalogKeys = {
   artworks: () => [...catalogKeys.all, "artwork"] as const,
   artwork: (id: string) => [...catalogKeys.artworks(), id] as const,
   artist: (id: string) => [...catalogKeys.all, "artist", id] as const,
+  artists: () => [...catalogKeys.all, "artists"] as const,
   watchlist: () => [...catalogKeys.all, "watchlist"] as const,
 };
 
@@ -71,6 +72,30 @@ export const useArtwork = (id: string, signedIn: boolean) =>
     queryKey: [...catalogKeys.artwork(id), signedIn],
     queryFn: ({ signal }) => api("catalog", "getArtwork", { params: { id }, signal }),
   });
+
+/** Every artist (the catalogue keeps a few hundred at most), by Korean name. */
+export const useArtists = () =>
+  useQuery({
+    queryKey: catalogKeys.artists(),
+    queryFn: ({ signal }) => api("catalog", "listArtists", { signal }),
+    staleTime: 5 * 60_000,
+  });
+
+/** The artists to feature: most works first, those with a portrait before those without. */
+export function featuredArtists<A extends { artworkCount: number; portrait: unknown; nameKo: string }>(
+  artists: A[],
+  n: number,
+): A[] {
+  return [...artists]
+    .filter((a) => a.artworkCount > 0)
+    .sort(
+      (a, b) =>
+        b.artworkCount - a.artworkCount ||
+        Number(Boolean(b.portrait)) - Number(Boolean(a.portrait)) ||
+        a.nameKo.localeCompare(b.nameKo, "ko"),
+    )
+    .slice(0, n);
+}
 
 export const useArtist = (id: string) =>
   useQuery({

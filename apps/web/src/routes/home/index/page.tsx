@@ -1,9 +1,27 @@
-import { Anchor, Box, Button, Container, Group, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import {
+  Anchor,
+  Avatar,
+  Box,
+  Button,
+  Card,
+  Container,
+  Group,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+} from "@mantine/core";
 import { useId } from "react";
 import { Link } from "react-router";
 import { ArtworkCard } from "../../../components/artwork-card";
 import { EmptyState, ErrorState, PageLoader } from "../../../components/states";
-import { type ListingFilters, useArtworks, useReference } from "../../../hooks/api/catalog";
+import {
+  featuredArtists,
+  type ListingFilters,
+  useArtists,
+  useArtworks,
+  useReference,
+} from "../../../hooks/api/catalog";
 import { useI18n } from "../../../i18n";
 
 function Rail({
@@ -45,6 +63,49 @@ function Rail({
             ))}
           </div>
         ))}
+    </Box>
+  );
+}
+
+function FeaturedArtists() {
+  const { t, label } = useI18n();
+  const q = useArtists();
+  if (!q.isSuccess) return null;
+  const artists = featuredArtists(q.data.items, 6);
+  if (artists.length === 0) return null;
+  return (
+    <Box component="section" aria-labelledby="artists-title" py="xl">
+      <Title order={2} id="artists-title" mb="lg">
+        {t("home.artists")}
+      </Title>
+      <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="lg">
+        {artists.map((a) => {
+          const name = label({ ko: a.nameKo, en: a.nameEn });
+          return (
+            <Card
+              key={a.id}
+              component={Link}
+              to={`/artists/${a.id}`}
+              padding="md"
+              radius={0}
+              withBorder
+              aria-label={`${name} — ${t("home.artistWorks", { n: a.artworkCount })}`}
+            >
+              <Stack align="center" gap="xs">
+                <Avatar src={a.portrait?.variants.thumb.url ?? null} alt="" size={96} radius={96}>
+                  {name.slice(0, 1)}
+                </Avatar>
+                <Text className="arte-display" fz="lg" ta="center" lineClamp={1}>
+                  {name}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {t("home.artistWorks", { n: a.artworkCount })}
+                </Text>
+              </Stack>
+            </Card>
+          );
+        })}
+      </SimpleGrid>
     </Box>
   );
 }
@@ -118,6 +179,7 @@ export function HomePage() {
           seeAll="/artworks?sort=newest"
           eager
         />
+        <FeaturedArtists />
         <MediaTiles />
       </Container>
     </>
