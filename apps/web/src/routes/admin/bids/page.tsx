@@ -18,7 +18,7 @@ import { type BidAttemptFilters, useBidAttempts } from "../../../hooks/api/admin
 import { type MessageKey, useI18n } from "../../../i18n";
 import { issuesByPath } from "../shared/forms";
 import { isoToKstInput, kstInputToIso } from "../shared/kst";
-import { LoadMore, shortId, useFieldMessages } from "../shared/ui";
+import { LoadMore, shortId, TONE, useFieldMessages } from "../shared/ui";
 
 const KEYS = ["lotId", "userId", "outcome", "from", "to"] as const;
 
@@ -162,7 +162,7 @@ export function AdminBidsPage() {
                     )}
                   </Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={a.outcome === "ACCEPTED" ? "green" : "red"}>
+                    <Badge color={a.outcome === "ACCEPTED" ? TONE.good : TONE.bad}>
                       {t(`admin.outcome.${a.outcome}` as MessageKey)}
                     </Badge>
                     {a.leading && (

@@ -28,7 +28,7 @@ import { useI18n } from "../../../i18n";
 import { newIdempotencyKey } from "../../../lib/api-client";
 import { issuesByPath } from "../shared/forms";
 import { bpsToPercent, refundable, wonOf } from "../shared/money";
-import { ArtworkTitle, InvoiceStatusBadge, MutationError, useFieldMessages } from "../shared/ui";
+import { ArtworkTitle, InvoiceStatusBadge, MutationError, TONE, useFieldMessages } from "../shared/ui";
 
 function RefundForm({ invoice }: { invoice: AdminInvoiceDetail }) {
   const { t, won } = useI18n();
@@ -251,8 +251,9 @@ export function AdminInvoicePage() {
                     <Table.Td>{r.reason}</Table.Td>
                     <Table.Td>
                       <Badge
-                        variant="light"
-                        color={r.status === "FAILED" ? "red" : r.status === "PENDING" ? "yellow" : "green"}
+                        color={
+                          r.status === "FAILED" ? TONE.bad : r.status === "PENDING" ? TONE.warn : TONE.good
+                        }
                       >
                         {r.status}
                       </Badge>
