@@ -13,6 +13,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Client, connectClient } from "../apps/gateway/test/live-harness.js";
 import { type System, startSystem } from "./lib/system.js";
+import { until } from "./lib/until.js";
 
 let sys: System;
 let adminToken: string;
@@ -41,16 +42,6 @@ async function watch(gateway: number, token?: string) {
   const c = await connectClient(gatewayWs(gateway), token ? { token } : {});
   sockets.push(c);
   return c;
-}
-
-async function until<T>(fn: () => Promise<T | undefined | false>, what: string, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const v = await fn();
-    if (v) return v;
-    await sleep(150);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 let artworkSeq = 0;

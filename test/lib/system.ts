@@ -1,8 +1,9 @@
 /**
- * The whole system for a security test: `npm start`'s launcher with its own database, NATS prefix,
- * Redis prefix, ports and data directory, a real SMTP server, rate limits raised (the tests send
- * thousands of requests from one address), an admin, tokens minted with the launcher's signing key,
- * and bidders signed up through the gateway with the emailed code.
+ * The whole system for a system test: `npm start`'s launcher with its own database, NATS prefix,
+ * Redis prefix, ports and data directory, a real SMTP server, rate limits raised (the security tests
+ * send thousands of requests from one address), an admin, tokens minted with the launcher's signing
+ * key, and bidders signed up through the gateway with the emailed code. A test sets more (demo data,
+ * instances, its own limits) through `extraEnv`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -35,7 +36,11 @@ export type HttpResult = {
 
 export type System = Awaited<ReturnType<typeof startSystem>>;
 
-export async function startSystem(name: string, extraEnv: Record<string, string> = {}) {
+export async function startSystem(
+  name: string,
+  extraEnv: Record<string, string> = {},
+  opts: { readyTimeoutMs?: number } = {},
+) {
   const tag = randomBytes(3).toString("hex");
   const database = `arte_${name}_${tag}`;
   const offset = 10_000 + Math.floor(Math.random() * 500) * 10;
@@ -43,39 +48,46 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
   const dataDir = `.data/${name}-${tag}`;
   const admin = { email: `admin-${tag}@arte-moderni.test`, password: "Admin-password-1234" };
   const smtp: TestSmtp = await startSmtpServer();
+  /** The running launcher's output lines (at most the latest 5,000), since its last start. */
   const output: string[] = [];
-  const launcher: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_NAME: database,
-      NATS_PREFIX: `s${tag}`,
-      REDIS_PREFIX: `${name}:${tag}:`,
-      PORT_OFFSET: String(offset),
-      GATEWAY_HOST: "127.0.0.1",
-      SMTP_URL: smtp.url,
-      ADMIN_EMAIL: admin.email,
-      ADMIN_PASSWORD: admin.password,
-      LOG_LEVEL: "warn",
-      DATA_DIR: dataDir,
-      RATE_LIMIT_DEFAULT: "1000000",
-      RATE_LIMIT_AUTH: "1000000",
-      RATE_LIMIT_EMAIL: "1000000",
-      // No demo catalogue or lots: nothing opens, closes or settles on its own while a test counts rows.
-      DEMO_DATA: "false",
-      // Small pools: this system shares Postgres (max_connections) with the other tests' systems.
-      DB_POOL_SIZE: "6",
-      ...extraEnv,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  try {
+  const env = {
+    ...process.env,
+    DATABASE_NAME: database,
+    NATS_PREFIX: `s${tag}`,
+    REDIS_PREFIX: `${name}:${tag}:`,
+    PORT_OFFSET: String(offset),
+    GATEWAY_HOST: "127.0.0.1",
+    SMTP_URL: smtp.url,
+    ADMIN_EMAIL: admin.email,
+    ADMIN_PASSWORD: admin.password,
+    LOG_LEVEL: "warn",
+    DATA_DIR: dataDir,
+    RATE_LIMIT_DEFAULT: "1000000",
+    RATE_LIMIT_AUTH: "1000000",
+    RATE_LIMIT_EMAIL: "1000000",
+    // No demo catalogue or lots: nothing opens, closes or settles on its own while a test counts rows.
+    DEMO_DATA: "false",
+    // Small pools: this system shares Postgres (max_connections) with the other tests' systems.
+    DB_POOL_SIZE: "6",
+    ...extraEnv,
+  };
+  let launcher: ChildProcess;
+
+  /** Starts the launcher and waits for its "Press Ctrl-C" (every process up). */
+  async function launch() {
+    output.length = 0;
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    launcher = child;
     await new Promise<void>((ok, fail) => {
       const t = setTimeout(
         () => fail(new Error(`launcher not ready:\n${output.slice(-40).join("\n")}`)),
-        100_000,
+        opts.readyTimeoutMs ?? 100_000,
       );
-      for (const s of [launcher.stdout!, launcher.stderr!]) {
+      for (const s of [child.stdout!, child.stderr!]) {
         createInterface({ input: s }).on("line", (l) => {
           output.push(l);
           if (output.length > 5000) output.splice(0, 1000);
@@ -85,14 +97,40 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
           }
         });
       }
-      launcher.once("exit", (code) => {
+      child.once("exit", (code) => {
         clearTimeout(t);
         fail(new Error(`launcher exited ${code}:\n${output.slice(-40).join("\n")}`));
       });
     });
-  } catch (err) {
-    launcher.kill("SIGINT");
+  }
+
+  /** Ctrl-C to the launcher; its exit code (null if a signal ended it). */
+  async function halt(): Promise<number | null> {
+    const child = launcher;
+    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+    child.kill("SIGINT");
+    return exited;
+  }
+
+  /** Drops the database and the data directory, stops the SMTP server. */
+  async function cleanUp() {
     await smtp.close();
+    const c = new pg.Client({ connectionString: ADMIN_DB_URL });
+    await c.connect();
+    try {
+      await c.query(`drop database if exists "${database}" with (force)`);
+    } finally {
+      await c.end();
+    }
+    rmSync(resolve(ROOT, dataDir), { recursive: true, force: true });
+  }
+
+  try {
+    await launch();
+  } catch (err) {
+    await halt();
+    await cleanUp();
     throw err;
   }
 
@@ -113,7 +151,7 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
       body?: string | Uint8Array | undefined;
       contentType?: string | undefined;
       headers?: Record<string, string>;
-      cookie?: string;
+      cookie?: string | undefined;
     } = {},
   ): Promise<HttpResult> {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
@@ -200,12 +238,20 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
     });
   }
 
-  /** A fresh access token (its own session id, so a logout-all by one call ends no other call's). */
-  const tokenFor = (c: Pick<Caller, "userId" | "role">) =>
-    signer.sign({ sub: c.userId, role: c.role, sid: randomUUID(), ev: true });
+  /**
+   * A fresh access token (its own session id, so a logout-all by one call ends no other call's);
+   * `ev: false` for an unverified email, which the real flows never sign.
+   */
+  const tokenFor = (c: Pick<Caller, "userId" | "role">, claims: { ev?: boolean } = {}) =>
+    signer.sign({ sub: c.userId, role: c.role, sid: randomUUID(), ev: claims.ev ?? true });
 
-  async function sql<T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> {
-    const c = new pg.Client({ connectionString: dbUrl(database) });
+  /** A query on the system's database, as the admin or as `opts.user` (e.g. a service's own role). */
+  async function sql<T = Record<string, unknown>>(
+    query: string,
+    params: unknown[] = [],
+    opts: { user?: string } = {},
+  ): Promise<T[]> {
+    const c = new pg.Client({ connectionString: dbUrl(database, opts.user) });
     await c.connect();
     try {
       return (await c.query(query, params)).rows as T[];
@@ -215,9 +261,12 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
   }
 
   /** Signs a bidder up through the gateway: code by email, confirm, sign up, log in. */
-  async function signUp(who: string): Promise<Caller & { accessToken: string }> {
+  async function signUp(
+    who: string,
+    opts: { password?: string } = {},
+  ): Promise<Caller & { accessToken: string }> {
     const email = `${who}.${tag}@example.com`;
-    const password = `${who}-passphrase-77`;
+    const password = opts.password ?? `${who}-passphrase-77`;
     const req = await request("POST", "/api/users/v1/email-verifications", { json: { email } });
     if (req.status !== 202) throw new Error(`code request ${req.status}: ${req.text}`);
     const mail = await smtp.waitFor((m) => m.to.includes(email) && /\b\d{6}\b/.test(m.text), 20_000);
@@ -260,26 +309,24 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
       .sort((a, b) => a.label.localeCompare(b.label));
   }
 
-  async function stop() {
-    if (launcher.exitCode === null && launcher.signalCode === null) {
-      const exited = new Promise<void>((r) => launcher.once("exit", () => r()));
-      launcher.kill("SIGINT");
-      await exited;
-    }
+  /** Stops the launcher and removes what it made; the launcher's exit code (0 for a clean Ctrl-C). */
+  async function stop(): Promise<number | null> {
+    const code = await halt();
     agent.destroy();
-    await smtp.close();
-    const c = new pg.Client({ connectionString: ADMIN_DB_URL });
-    await c.connect();
-    try {
-      await c.query(`drop database if exists "${database}" with (force)`);
-    } finally {
-      await c.end();
-    }
-    rmSync(resolve(ROOT, dataDir), { recursive: true, force: true });
+    await cleanUp();
+    return code;
+  }
+
+  /** Stops the launcher and starts it again on the same database; the stopped run's exit code. */
+  async function restart(): Promise<number | null> {
+    const code = await halt();
+    await launch();
+    return code;
   }
 
   return {
     tag,
+    admin,
     database,
     gateway,
     dataDir,
@@ -293,12 +340,17 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
     adminCaller,
     instances,
     stop,
+    restart,
   };
 }
 
-function dbUrl(database: string) {
+function dbUrl(database: string, user?: string) {
   const u = new URL(ADMIN_DB_URL);
   u.pathname = `/${database}`;
+  if (user) {
+    u.username = user;
+    u.password = "";
+  }
   return u.toString();
 }
 
