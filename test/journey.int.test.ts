@@ -4,81 +4,37 @@
  * person goes through the gateway: request code → read the email → sign up → log in → refresh →
  * refresh-token reuse detected → log out → an admin suspends them → their login is refused.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
-import { createTokenSigner } from "@arte/platform";
-import { startSmtpServer, type TestSmtp } from "@arte/testing";
-import pg from "pg";
+import { randomUUID } from "node:crypto";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type System, startSystem } from "./lib/system.js";
+import { until } from "./lib/until.js";
 
-const tag = randomBytes(3).toString("hex");
-const DATABASE = `arte_journey_${tag}`;
-const OFFSET = 10_000 + Math.floor(Math.random() * 500) * 10;
-const GW = `http://127.0.0.1:${8080 + OFFSET}`;
-const ADMIN = { email: `admin-${tag}@arte-moderni.test`, password: "Admin-password-1234" };
-
-let smtp: TestSmtp;
-let launcher: ChildProcess;
-const output: string[] = [];
+let sys: System;
+let tag: string;
 
 beforeAll(async () => {
-  smtp = await startSmtpServer();
-  launcher = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-    env: {
-      ...process.env,
-      DATABASE_NAME: DATABASE,
-      NATS_PREFIX: `j${tag}`,
-      REDIS_PREFIX: `journey:${tag}:`,
-      PORT_OFFSET: String(OFFSET),
-      GATEWAY_HOST: "127.0.0.1",
-      SMTP_URL: smtp.url,
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
+  sys = await startSystem(
+    "journey",
+    {
+      // The demo catalogue: the journeys browse it and put its artworks up for auction.
+      DEMO_DATA: "true",
       INSTANCES_USERS: "2",
       // Several people sign up from one address here; the limits themselves are tested in the gateway.
       RATE_LIMIT_EMAIL: "100",
       RATE_LIMIT_AUTH: "200",
-      LOG_LEVEL: "warn",
-      DATA_DIR: `.data/journey-${tag}`,
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(
-      () => reject(new Error(`launcher not ready:\n${output.slice(-40).join("\n")}`)),
-      240_000,
-    );
-    for (const s of [launcher.stdout!, launcher.stderr!]) {
-      createInterface({ input: s }).on("line", (l) => {
-        output.push(l);
-        if (l.includes("Press Ctrl-C")) {
-          clearTimeout(t);
-          resolve();
-        }
-      });
-    }
-    launcher.once("exit", (code) =>
-      reject(new Error(`launcher exited ${code}:\n${output.slice(-40).join("\n")}`)),
-    );
-  });
+    { readyTimeoutMs: 240_000 },
+  );
+  tag = sys.tag;
 }, 260_000);
 
 afterAll(async () => {
-  if (launcher && launcher.exitCode === null) {
-    const exited = new Promise<number | null>((r) => launcher.once("exit", (c) => r(c)));
-    launcher.kill("SIGINT");
-    expect(await exited).toBe(0);
-  }
-  await smtp?.close();
-  const c = new pg.Client({ connectionString: "postgres://postgres@127.0.0.1:5432/postgres" });
-  await c.connect();
-  await c.query(`drop database if exists "${DATABASE}" with (force)`);
-  await c.end();
+  // Ctrl-C stops every process cleanly.
+  if (sys) expect(await sys.stop()).toBe(0);
 }, 60_000);
 
+/** A call through the gateway; `cookie` is the refresh-token cookie it set, if any. */
 async function call(
   method: string,
   path: string,
@@ -87,53 +43,44 @@ async function call(
   const headers: Record<string, string> = {};
   if (opts.key) headers["idempotency-key"] = opts.key;
   if (opts.requestId) headers["x-request-id"] = opts.requestId;
-  if (opts.body !== undefined) headers["content-type"] = "application/json";
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.cookie) headers.cookie = opts.cookie;
-  const res = await fetch(`${GW}${path}`, {
-    method,
+  const res = await sys.request(method, path, {
+    json: opts.body,
+    token: opts.token,
+    cookie: opts.cookie,
     headers,
-    body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
   });
-  const text = await res.text();
-  const json = text ? JSON.parse(text) : null;
   const setCookie = res.headers.getSetCookie().find((c) => c.startsWith("refresh_token="));
-  return { status: res.status, json, cookie: setCookie?.split(";")[0] };
-}
-
-async function sql(query: string, user = "postgres") {
-  const c = new pg.Client({ connectionString: `postgres://${user}@127.0.0.1:5432/${DATABASE}` });
-  await c.connect();
-  try {
-    return (await c.query(query)).rows;
-  } finally {
-    await c.end();
-  }
+  return {
+    status: res.status,
+    json: res.text ? JSON.parse(res.text) : null,
+    cookie: setCookie?.split(";")[0],
+  };
 }
 
 describe("one schema and one role per service", () => {
   it("lets each service's role read its own tables and nothing of another's", async () => {
-    expect(await sql("select count(*)::int as n from app_user", "arte_users")).toHaveLength(1);
-    await expect(sql("select count(*) from notification.sent_message", "arte_users")).rejects.toThrow(
-      /permission denied/,
-    );
-    await expect(sql("select count(*) from users.app_user", "arte_notification")).rejects.toThrow(
-      /permission denied/,
-    );
+    const role = (user: string) => ({ user });
+    expect(await sys.sql("select count(*)::int as n from app_user", [], role("arte_users"))).toHaveLength(1);
+    await expect(
+      sys.sql("select count(*) from notification.sent_message", [], role("arte_users")),
+    ).rejects.toThrow(/permission denied/);
+    await expect(
+      sys.sql("select count(*) from users.app_user", [], role("arte_notification")),
+    ).rejects.toThrow(/permission denied/);
   });
 });
 
 describe("the first journey, through the gateway, with a real email", () => {
-  const email = `Bidder.${tag}@Example.com`;
-  const password = "a-long-passphrase-42";
-
   it("prints where to go and has every process up", () => {
-    const text = output.join("\n");
+    const text = sys.output.join("\n");
     expect(text).toContain("/api/docs");
     expect(text).not.toContain("DOWN");
   });
 
   it("goes from an emailed code to a suspended account", async () => {
+    const email = `Bidder.${tag}@Example.com`;
+    const password = "a-long-passphrase-42";
+
     // 1. request a code; read it from the real email
     const requestId = `journey-${tag}-code`;
     const req = await call("POST", "/api/users/v1/email-verifications", {
@@ -142,11 +89,11 @@ describe("the first journey, through the gateway, with a real email", () => {
     });
     expect(req.status).toBe(202);
     // the request id travels gateway → service → the event's correlationId
-    const outbox = await sql(
+    const outbox = await sys.sql<{ cid: string }>(
       "select payload->>'correlationId' as cid from users.outbox where subject = 'user.email_code.requested.v1'",
     );
     expect(outbox.map((r) => r.cid)).toContain(requestId);
-    const mail = await smtp.waitFor((m) => m.to.includes(email.toLowerCase()), 20_000);
+    const mail = await sys.smtp.waitFor((m) => m.to.includes(email.toLowerCase()), 20_000);
     const code = /\b(\d{6})\b/.exec(mail.text)?.[1];
     expect(code).toMatch(/^\d{6}$/);
 
@@ -170,7 +117,7 @@ describe("the first journey, through the gateway, with a real email", () => {
     });
     expect(signup.status).toBe(201);
     expect(signup.json.email).toBe(email.toLowerCase());
-    const welcome = await smtp.waitFor(
+    const welcome = await sys.smtp.waitFor(
       (m) => m.to.includes(email.toLowerCase()) && !/\b\d{6}\b/.test(m.text),
       20_000,
     );
@@ -218,7 +165,7 @@ describe("the first journey, through the gateway, with a real email", () => {
     expect(listing.status).toBe(200);
     expect(listing.json.items).toHaveLength(5);
     const art = listing.json.items[0];
-    const img = await fetch(`${GW}${art.primaryImage.variants.thumb.url}`);
+    const img = await fetch(`${sys.gateway}${art.primaryImage.variants.thumb.url}`);
     expect(img.status).toBe(200);
     expect(img.headers.get("content-type")).toBe("image/webp");
     expect(img.headers.get("cache-control")).toContain("immutable");
@@ -250,7 +197,7 @@ describe("the first journey, through the gateway, with a real email", () => {
     expect((await call("POST", "/api/users/v1/auth/refresh", { cookie: again.cookie })).status).toBe(401);
 
     // 6. the admin suspends the user; their login is refused
-    const adminLogin = await call("POST", "/api/users/v1/auth/login", { body: ADMIN });
+    const adminLogin = await call("POST", "/api/users/v1/auth/login", { body: sys.admin });
     expect(adminLogin.status).toBe(200);
     const found = await call("GET", `/api/users/v1/admin/users?q=${encodeURIComponent(tag)}`, {
       token: adminLogin.json.accessToken,
@@ -281,28 +228,11 @@ describe("the first journey, through the gateway, with a real email", () => {
   }, 60_000);
 });
 
+const BIDDER_PASSWORD = "bidder-passphrase-77";
+
 /** Registers a bidder through the gateway (code read from the email), links a demo account, signs in. */
 async function newBidder(name: string, opts: { link?: boolean } = {}) {
-  const email = `${name}.${tag}@example.com`;
-  const password = "bidder-passphrase-77";
-  expect((await call("POST", "/api/users/v1/email-verifications", { body: { email } })).status).toBe(202);
-  const mail = await smtp.waitFor((m) => m.to.includes(email) && /\b\d{6}\b/.test(m.text), 20_000);
-  const code = /\b(\d{6})\b/.exec(mail.text)![1];
-  const conf = await call("POST", "/api/users/v1/email-verifications/confirm", { body: { email, code } });
-  const body = {
-    email,
-    password,
-    username: name,
-    birth: "1985-06-01",
-    gender: "X",
-    phoneNumber: "010-2222-3333",
-    postcode: "04524",
-    address: "서울특별시 중구 세종대로 110",
-    verificationToken: conf.json.verificationToken,
-  };
-  expect((await call("POST", "/api/users/v1/users", { body })).status).toBe(201);
-  const login = await call("POST", "/api/users/v1/auth/login", { body: { email, password } });
-  const token = login.json.accessToken as string;
+  const { accessToken: token, userId } = await sys.signUp(name, { password: BIDDER_PASSWORD });
   if (opts.link !== false) {
     const demo = await call("POST", "/api/users/v1/me/bank-account/demo", {
       token,
@@ -311,28 +241,13 @@ async function newBidder(name: string, opts: { link?: boolean } = {}) {
     });
     expect(demo.status).toBe(201);
   }
-  const me = await call("GET", "/api/users/v1/me", { token });
-  return { token, userId: me.json.id as string };
-}
-
-async function until<T>(
-  fn: () => Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  return { token, userId };
 }
 
 describe("a lot's whole life through the gateway", () => {
   it("opens on time, takes proxy bids, refuses a low bid, closes as SOLD, and every view agrees", async () => {
     const [ana, ben] = [await newBidder("ana"), await newBidder("ben")];
-    const admin = (await call("POST", "/api/users/v1/auth/login", { body: ADMIN })).json
+    const admin = (await call("POST", "/api/users/v1/auth/login", { body: sys.admin })).json
       .accessToken as string;
     const artworks = await call("GET", "/api/catalog/v1/artworks?sort=newest&limit=10");
     const artworkId = artworks.json.items[3].id as string;
@@ -414,7 +329,7 @@ describe("a lot's whole life through the gateway", () => {
     expect((await call("GET", "/api/payment/v1/me/purchases", { token: ana.token })).json.items).toHaveLength(
       0,
     );
-    const receipt = await fetch(`${GW}/api/payment/v1/me/invoices/${invoice.id}/receipt?lang=en`, {
+    const receipt = await fetch(`${sys.gateway}/api/payment/v1/me/invoices/${invoice.id}/receipt?lang=en`, {
       headers: { authorization: `Bearer ${ben.token}` },
     });
     expect(receipt.status).toBe(200);
@@ -457,22 +372,14 @@ describe("a lot's whole life through the gateway", () => {
 });
 
 /** A token signed with the system's own key, for claims the real flows never produce (ev=false). */
-async function mintToken(userId: string, claims: { ev?: boolean } = {}) {
-  const { privateJwk } = JSON.parse(readFileSync(`.data/journey-${tag}/keys/auth-signing.json`, "utf8"));
-  const signer = await createTokenSigner({
-    privateJwk,
-    issuer: "arte-moderni",
-    audience: "arte-moderni",
-    ttlSeconds: 300,
-  });
-  return signer.sign({ sub: userId, role: "USER", sid: randomUUID(), ev: claims.ev ?? true });
-}
+const mintToken = (userId: string, claims: { ev?: boolean } = {}) =>
+  sys.tokenFor({ userId, role: "USER" }, claims);
 
 describe("every bidding rule and rejection code, through the gateway", () => {
   it("answers each with its code, and applies buy-now, soft close and the hidden reserve", async () => {
     const [ana, ben, cat] = [await newBidder("ana2"), await newBidder("ben2"), await newBidder("cat2")];
     const dan = await newBidder("dan2", { link: false });
-    const admin = (await call("POST", "/api/users/v1/auth/login", { body: ADMIN })).json
+    const admin = (await call("POST", "/api/users/v1/auth/login", { body: sys.admin })).json
       .accessToken as string;
     const artworks = (await call("GET", "/api/catalog/v1/artworks?sort=newest&limit=40")).json.items as {
       id: string;
@@ -585,7 +492,7 @@ describe("every bidding rule and rejection code, through the gateway", () => {
 
 describe("an admin builds the catalogue through the gateway", () => {
   it("creates an artist and an artwork, uploads images as multipart, and anyone finds it by search", async () => {
-    const admin = (await call("POST", "/api/users/v1/auth/login", { body: ADMIN })).json
+    const admin = (await call("POST", "/api/users/v1/auth/login", { body: sys.admin })).json
       .accessToken as string;
     const artist = await call("POST", "/api/catalog/v1/admin/artists", {
       token: admin,
@@ -635,7 +542,7 @@ describe("an admin builds the catalogue through the gateway", () => {
     };
     const upload = async (files: { name: string; type: string; data: Buffer }[], token = admin) => {
       const m = multipart(files);
-      const res = await fetch(`${GW}/api/catalog/v1/admin/artworks/${artwork.json.id}/images`, {
+      const res = await fetch(`${sys.gateway}/api/catalog/v1/admin/artworks/${artwork.json.id}/images`, {
         method: "POST",
         headers: { authorization: `Bearer ${token}`, "content-type": m.type },
         body: m.body,
@@ -654,7 +561,7 @@ describe("an admin builds the catalogue through the gateway", () => {
     expect(ok.json.images).toHaveLength(2);
     const user = (
       await call("POST", "/api/users/v1/auth/login", {
-        body: { email: `ana2.${tag}@example.com`, password: "bidder-passphrase-77" },
+        body: { email: `ana2.${tag}@example.com`, password: BIDDER_PASSWORD },
       })
     ).json.accessToken as string;
     expect((await upload([{ name: "x.png", type: "image/png", data: png }], user)).status).toBe(403);
@@ -665,7 +572,7 @@ describe("an admin builds the catalogue through the gateway", () => {
       return r.json.items.find((a: { id: string }) => a.id === artwork.json.id);
     }, "the artwork in search results");
     expect(found.primaryImage.variants.large.url).toMatch(/^\/media\//);
-    const large = await fetch(`${GW}${found.primaryImage.variants.large.url}`);
+    const large = await fetch(`${sys.gateway}${found.primaryImage.variants.large.url}`);
     expect(large.headers.get("content-type")).toBe("image/webp");
   }, 60_000);
 });
