@@ -4,111 +4,40 @@
  * accounts; live, upcoming and ended lots — the ended ones SOLD (paid and receipted) and UNSOLD after
  * real bids — and a second launch on the same database that duplicates nothing.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { createInterface } from "node:readline";
-import { eventually, startSmtpServer, type TestSmtp } from "@arte/testing";
-import pg from "pg";
+import { eventually } from "@arte/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DEMO_PASSWORD, DEMO_BIDDERS } from "../scripts/lib/demo.js";
+import { type System, startSystem } from "./lib/system.js";
 
-const tag = randomBytes(3).toString("hex");
-const DATABASE = `arte_demo_${tag}`;
-const OFFSET = 15_000 + Math.floor(Math.random() * 400) * 10;
-const GW = `http://127.0.0.1:${8080 + OFFSET}`;
 const CLOSING_SECONDS = 20;
 
-let smtp: TestSmtp;
-let launcher: ChildProcess | undefined;
-let output: string[] = [];
-
-function launch(): Promise<void> {
-  output = [];
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-    env: {
-      ...process.env,
-      DATABASE_NAME: DATABASE,
-      NATS_PREFIX: `d${tag}`,
-      REDIS_PREFIX: `demo:${tag}:`,
-      PORT_OFFSET: String(OFFSET),
-      GATEWAY_HOST: "127.0.0.1",
-      SMTP_URL: smtp.url,
-      ADMIN_EMAIL: `admin-${tag}@arte-moderni.test`,
-      ADMIN_PASSWORD: "Admin-password-1234",
-      RATE_LIMIT_EMAIL: "100",
-      RATE_LIMIT_AUTH: "200",
-      DEMO_CLOSING_SECONDS: String(CLOSING_SECONDS),
-      LOG_LEVEL: "warn",
-      DATA_DIR: `.data/demo-${tag}`,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  launcher = child;
-  return new Promise<void>((resolve, reject) => {
-    const t = setTimeout(
-      () => reject(new Error(`launcher not ready:\n${output.slice(-40).join("\n")}`)),
-      240_000,
-    );
-    for (const s of [child.stdout!, child.stderr!]) {
-      createInterface({ input: s }).on("line", (l) => {
-        output.push(l);
-        if (l.includes("Press Ctrl-C")) {
-          clearTimeout(t);
-          resolve();
-        }
-      });
-    }
-    child.once("exit", (code) =>
-      reject(new Error(`launcher exited ${code}:\n${output.slice(-40).join("\n")}`)),
-    );
-  });
-}
-
-async function stop() {
-  const child = launcher;
-  launcher = undefined;
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise<number | null>((r) => child.once("exit", (c) => r(c)));
-  child.kill("SIGINT");
-  expect(await exited).toBe(0);
-}
+let sys: System;
 
 beforeAll(async () => {
-  smtp = await startSmtpServer();
-  await launch();
+  sys = await startSystem(
+    "demo",
+    {
+      DEMO_DATA: "true",
+      DEMO_CLOSING_SECONDS: String(CLOSING_SECONDS),
+      RATE_LIMIT_EMAIL: "100",
+      RATE_LIMIT_AUTH: "200",
+    },
+    { readyTimeoutMs: 240_000 },
+  );
 }, 260_000);
 
 afterAll(async () => {
-  await stop();
-  await smtp?.close();
-  const c = new pg.Client({ connectionString: "postgres://postgres@127.0.0.1:5432/postgres" });
-  await c.connect();
-  await c.query(`drop database if exists "${DATABASE}" with (force)`);
-  await c.end();
+  // Ctrl-C stops every process cleanly.
+  if (sys) expect(await sys.stop()).toBe(0);
 }, 60_000);
 
+/** A call through the gateway; its body parsed as JSON. */
 async function call(method: string, path: string, opts: { body?: unknown; token?: string } = {}) {
-  const headers: Record<string, string> = {};
-  if (opts.body !== undefined) headers["content-type"] = "application/json";
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const res = await fetch(`${GW}${path}`, {
-    method,
-    headers,
-    body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
+  const res = await sys.request(method, path, { json: opts.body, token: opts.token });
+  return { status: res.status, json: res.text ? JSON.parse(res.text) : null };
 }
 
-async function sql<T = Record<string, unknown>>(query: string): Promise<T[]> {
-  const c = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:5432/${DATABASE}` });
-  await c.connect();
-  try {
-    return (await c.query(query)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
+const sql = <T = Record<string, unknown>>(query: string) => sys.sql<T>(query);
 
 const bidderEmails = DEMO_BIDDERS.map((b) => b.email);
 
@@ -136,7 +65,7 @@ async function signIn(email: string) {
 
 describe("npm start's demo data", () => {
   it("prints the demo bidders' logins", () => {
-    const text = output.join("\n");
+    const text = sys.output.join("\n");
     expect(text).toContain("Demo bidders");
     for (const e of bidderEmails) expect(text).toContain(e);
     expect(text).toContain(DEFAULT_DEMO_PASSWORD);
@@ -201,7 +130,7 @@ describe("npm start's demo data", () => {
     );
     const receipts = await eventually(
       async () => {
-        const r = smtp.mails.filter((m) => String(m.parsed.messageId ?? "").includes(".receipt@"));
+        const r = sys.smtp.mails.filter((m) => String(m.parsed.messageId ?? "").includes(".receipt@"));
         return r.length === 2 ? r : null;
       },
       30_000,
@@ -217,9 +146,8 @@ describe("npm start's demo data", () => {
   it("duplicates nothing when the launcher starts again on the same database", async () => {
     const before = await counts();
     expect(before).toMatchObject({ links: 3, registered: 3, lots: 16 });
-    await stop();
-    await launch();
-    expect(output.join("\n")).toContain("the demo artworks already have lots");
+    expect(await sys.restart()).toBe(0);
+    expect(sys.output.join("\n")).toContain("the demo artworks already have lots");
     expect(await counts()).toEqual(before);
     const token = await signIn(bidderEmails[0]!);
     expect((await call("GET", "/api/users/v1/me/bank-account", { token })).status).toBe(200);
