@@ -8,6 +8,7 @@ import {
   type Transaction,
 } from "kysely";
 import pg from "pg";
+import { notifyingAfterCommit } from "./after-commit.js";
 import { platformMigrations } from "./platform-migrations.js";
 
 // bigint (int8) columns come back as JS numbers when they fit the safe-integer range; money never
@@ -42,7 +43,7 @@ export function createDb<DB>(opts: DbOptions): KyselyT<DB> {
   // caller retries), and the pool drops a broken connection when it is released.
   pool.on("error", () => {});
   pool.on("connect", (client) => client.on("error", () => {}));
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return notifyingAfterCommit(new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }));
 }
 
 /** Quotes an SQL identifier (schema names come from code, never from users, but stay safe anyway). */

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { EventSchema } from "@arte/contracts";
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { z } from "zod";
+import { markOutboxWritten, notifyOutbox } from "../db/after-commit.js";
 import type { AnyExecutor, PlatformTables } from "../db/platform-migrations.js";
 
 export type EnqueueOptions = { correlationId?: string | undefined; id?: string };
@@ -9,8 +10,8 @@ export type EnqueueOptions = { correlationId?: string | undefined; id?: string }
 /**
  * Writes an event to the outbox on the caller's transaction: the event exists if and only if the
  * state change that announces it commits. The envelope is validated against the same schema the
- * consumers use, so a producer cannot emit what its consumers would reject. NOTIFY wakes the relay
- * at commit time.
+ * consumers use, so a producer cannot emit what its consumers would reject. A NOTIFY wakes the relay
+ * once the transaction has committed.
  */
 export async function enqueue<S extends EventSchema>(
   trx: AnyExecutor,
@@ -36,6 +37,7 @@ export async function enqueue<S extends EventSchema>(
       headers: JSON.stringify(opts.correlationId ? { "Correlation-Id": opts.correlationId } : {}),
     })
     .execute();
-  await sql`select pg_notify('outbox_' || current_schema(), '')`.execute(db);
+  // Wake the relay: after the commit when the transaction allows it (db/after-commit.ts), else now.
+  if (!markOutboxWritten(trx)) await notifyOutbox(db as unknown as Kysely<unknown>);
   return event;
 }

@@ -8,6 +8,7 @@ import {
   testLogger,
 } from "@arte/testing";
 import { type Kysely, sql } from "kysely";
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   PTEST_SCHEMA,
@@ -18,6 +19,7 @@ import {
   thingEvent,
 } from "../../test/fixtures.js";
 import type { Bus } from "../bus/bus.js";
+import { markOutboxWritten } from "../db/after-commit.js";
 import { createDb } from "../db/index.js";
 import type { PlatformTables } from "../db/platform-migrations.js";
 import { createMetrics } from "../metrics.js";
@@ -86,6 +88,38 @@ describe("outbox enqueue + relay", () => {
     expect(await row(id)).toBeUndefined();
     await relay().tick();
     expect(await published([id])).toHaveLength(0);
+  });
+
+  it("sends the wake-up NOTIFY after the commit (not inside the transaction), once, and none on rollback", async () => {
+    const Ev = thingEvent("notified");
+    const listener = new pg.Client({ connectionString: tdb.url });
+    const heard: string[] = [];
+    listener.on("notification", (n) => heard.push(n.channel));
+    await listener.connect();
+    try {
+      await listener.query(`listen "outbox_${PTEST_SCHEMA}"`);
+      let deferred = false;
+      await db.transaction().execute(async (trx) => {
+        await enqueue(trx, Ev, { n: 1 });
+        await enqueue(trx, Ev, { n: 2 });
+        // The transaction only marks itself; the NOTIFY is sent once it has committed.
+        deferred = markOutboxWritten(trx);
+      });
+      expect(deferred).toBe(true);
+      await eventually(async () => heard.length === 1, 5_000, 10);
+      await expect(
+        db.transaction().execute(async (trx) => {
+          await enqueue(trx, Ev, { n: 3 });
+          throw new Error("boom");
+        }),
+      ).rejects.toThrow("boom");
+      await sleep(300);
+      expect(heard).toEqual([`outbox_${PTEST_SCHEMA}`]);
+      // Outside a transaction of createDb's database there is nothing to defer to.
+      expect(markOutboxWritten(db)).toBe(false);
+    } finally {
+      await listener.end();
+    }
   });
 
   it("publishes a committed event with Nats-Msg-Id = event id, woken by NOTIFY well before the poll", async () => {
