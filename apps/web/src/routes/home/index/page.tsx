@@ -82,17 +82,16 @@ function FeaturedArtists() {
         {artists.map((a) => {
           const name = label({ ko: a.nameKo, en: a.nameEn });
           return (
-            <Card
-              key={a.id}
-              component={Link}
-              to={`/artists/${a.id}`}
-              padding="md"
-              radius={0}
-              withBorder
-              aria-label={`${name} — ${t("home.artistWorks", { n: a.artworkCount })}`}
-            >
+            <Card key={a.id} component={Link} to={`/artists/${a.id}`} padding="md" radius={0} withBorder>
+              {/* the link's name is its visible words (name, number of works); the initial is decoration */}
               <Stack align="center" gap="xs">
-                <Avatar src={a.portrait?.variants.thumb.url ?? null} alt="" size={96} radius={96}>
+                <Avatar
+                  src={a.portrait?.variants.thumb.url ?? null}
+                  alt=""
+                  size={96}
+                  radius={96}
+                  aria-hidden="true"
+                >
                   {name.slice(0, 1)}
                 </Avatar>
                 <Text className="arte-display" fz="lg" ta="center" lineClamp={1}>
