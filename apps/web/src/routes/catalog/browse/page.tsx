@@ -13,7 +13,7 @@ import {
   Title,
 } from "@mantine/core";
 import { useDisclosure, useMediaQuery } from "@mantine/hooks";
-import { type FormEvent, useEffect, useMemo, useState } from "react";
+import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import { useSearchParams } from "react-router";
 import { ArtworkCard } from "../../../components/artwork-card";
 import { SearchIcon } from "../../../components/icons";
@@ -53,13 +53,26 @@ export function BrowsePage() {
   const [q, setQ] = useState(filters.q ?? "");
   useEffect(() => setQ(filters.q ?? ""), [filters.q]);
 
+  // The filters as last set, ahead of the render that shows them: two changes in quick succession
+  // (a medium, then a sort, before the page re-rendered) both apply, not only the second.
+  const latest = useRef(params);
+  const seen = useRef(params);
+  if (seen.current !== params) {
+    // the URL changed (this page's change arrived, or back/forward): it is the truth again
+    seen.current = params;
+    latest.current = params;
+  }
+  const replaceParams = (p: URLSearchParams) => {
+    latest.current = p;
+    setParams(p);
+  };
   const update = (next: Partial<ListingFilters>) => {
-    const p = new URLSearchParams(params);
+    const p = new URLSearchParams(latest.current);
     for (const [k, v] of Object.entries(next)) {
       if (v === undefined || v === "") p.delete(k);
       else p.set(k, String(v));
     }
-    setParams(p);
+    replaceParams(p);
   };
   const search = (e: FormEvent) => {
     e.preventDefault();
@@ -74,7 +87,10 @@ export function BrowsePage() {
       reference={reference.data}
       facets={first?.facets}
       onChange={update}
-      onClear={() => setParams(new URLSearchParams(filters.q ? { q: filters.q } : {}))}
+      onClear={() => {
+        const q = latest.current.get("q");
+        replaceParams(new URLSearchParams(q ? { q } : {}));
+      }}
     />
   );
 
