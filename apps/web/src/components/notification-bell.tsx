@@ -2,7 +2,7 @@
  * The header's notification bell: the unread count of the signed-in user, polled about every 30 s,
  * linking to the notifications tab of my page. `NotificationsLink` is the same in the mobile drawer.
  */
-import { ActionIcon, Anchor, Badge, Group, Indicator } from "@mantine/core";
+import { ActionIcon, Anchor, Badge, Group, Indicator, VisuallyHidden } from "@mantine/core";
 import { Link } from "react-router";
 import { useUnreadCount } from "../hooks/api/notification";
 import { useI18n } from "../i18n";
@@ -70,21 +70,16 @@ export function NotificationsLink({ onNavigate }: { onNavigate?: () => void }) {
   const { user, count } = useBadge();
   if (!user) return null;
   return (
-    <Anchor
-      component={Link}
-      to={HREF}
-      onClick={onNavigate}
-      c="inherit"
-      size="lg"
-      underline="never"
-      aria-label={count ? t("account.bell.labelCount", { n: count }) : undefined}
-    >
+    <Anchor component={Link} to={HREF} onClick={onNavigate} c="inherit" size="lg" underline="never">
       <Group gap="xs" component="span">
         <span>{t("account.bell.label")}</span>
         {count && (
-          <Badge color="red.9" size="sm" radius="xl" aria-hidden="true">
-            {count}
-          </Badge>
+          <>
+            <Badge color="red.9" size="sm" radius="xl" aria-hidden="true">
+              {count}
+            </Badge>
+            <VisuallyHidden>{t("account.bell.unread", { n: count })}</VisuallyHidden>
+          </>
         )}
       </Group>
     </Anchor>

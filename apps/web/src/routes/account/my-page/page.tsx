@@ -1,5 +1,5 @@
 import type { MyBidState } from "@arte/contracts/history.js";
-import { Badge, Container, Grid, Tabs, Title } from "@mantine/core";
+import { Badge, Container, Grid, Tabs, Title, VisuallyHidden } from "@mantine/core";
 import { useLocation, useSearchParams } from "react-router";
 import { useUnreadCount } from "../../../hooks/api/notification";
 import { useI18n } from "../../../i18n";
@@ -52,11 +52,12 @@ function MyPageTabs() {
                 </Badge>
               ) : undefined
             }
-            aria-label={
-              name === "notifications" && unread ? t("account.bell.labelCount", { n: unread }) : undefined
-            }
           >
             {t(`account.tab.${name}`)}
+            {/* the count in words, after the visible name (an aria-label would hide the visible words) */}
+            {name === "notifications" && unread && (
+              <VisuallyHidden> {t("account.bell.unread", { n: unread })}</VisuallyHidden>
+            )}
           </Tabs.Tab>
         ))}
       </Tabs.List>
