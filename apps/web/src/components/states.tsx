@@ -1,4 +1,4 @@
-import { Alert, Button, Center, Container, Loader, Stack, Text, Title } from "@mantine/core";
+import { Alert, Button, Center, Container, Loader, Stack, Text, Title, VisuallyHidden } from "@mantine/core";
 import { isRouteErrorResponse, Link, useRouteError } from "react-router";
 import { useI18n } from "../i18n";
 import { ApiError } from "../lib/api-client";
@@ -7,7 +7,8 @@ export function PageLoader() {
   const { t } = useI18n();
   return (
     <Center py={80} role="status" aria-live="polite">
-      <Loader color="ink" aria-label={t("common.loading")} />
+      <Loader color="ink" aria-hidden="true" />
+      <VisuallyHidden>{t("common.loading")}</VisuallyHidden>
     </Center>
   );
 }

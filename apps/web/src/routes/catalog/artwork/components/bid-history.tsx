@@ -1,4 +1,4 @@
-import { Badge, Box, Button, Center, Loader, Table, Text, Title } from "@mantine/core";
+import { Badge, Box, Button, Center, Loader, Table, Text, Title, VisuallyHidden } from "@mantine/core";
 import { useMemo } from "react";
 import { EmptyState, ErrorState } from "../../../../components/states";
 import { useLotBids } from "../../../../hooks/api/lot-bids";
@@ -37,7 +37,8 @@ export function BidHistory({ lotId }: { lotId: string }) {
       </Title>
       {q.isPending ? (
         <Center py="md" role="status">
-          <Loader size="sm" aria-label={t("common.loading")} />
+          <Loader size="sm" aria-hidden="true" />
+          <VisuallyHidden>{t("common.loading")}</VisuallyHidden>
         </Center>
       ) : q.isError && !notYet ? (
         <ErrorState error={q.error} onRetry={() => void q.refetch()} />
