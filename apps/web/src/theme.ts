@@ -53,5 +53,7 @@ export const theme = createTheme({
     Anchor: { defaultProps: { underline: "always" } },
     // toasts are closable by keyboard and screen readers too
     Notification: { defaultProps: { closeButtonProps: { "aria-label": "닫기 · Close" } } },
+    // so are dialogs: their close button is an icon, named here
+    Modal: { defaultProps: { closeButtonProps: { "aria-label": "닫기 · Close" } } },
   },
 });
