@@ -143,7 +143,7 @@ function Bidding({ lot, artworkId }: { lot: PublicLot; artworkId: string }) {
         )
       ) : (
         open && (
-          <Text size="sm" c="orange.8" fw={500}>
+          <Text size="sm" c="#8a4b08" fw={500}>
             {t("lot.you.outbid")}
           </Text>
         )

@@ -77,7 +77,7 @@ export function LotCountdown({
       </Text>
       <div role="status">
         {justExtended && (
-          <Text size="sm" c="orange.8" fw={500}>
+          <Text size="sm" c="#8a4b08" fw={500}>
             {t("lot.extended")}
           </Text>
         )}
