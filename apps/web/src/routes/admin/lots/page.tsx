@@ -1,5 +1,5 @@
 import { LotStatus } from "@arte/contracts/auction.js";
-import { Anchor, Button, Group, NativeSelect, Stack, Table, Title } from "@mantine/core";
+import { Anchor, Button, Group, NativeSelect, Stack, Table, Title, VisuallyHidden } from "@mantine/core";
 import { Link, useSearchParams } from "react-router";
 import { EmptyState, ErrorState, PageLoader } from "../../../components/states";
 import { useLots } from "../../../hooks/api/admin";
@@ -61,8 +61,10 @@ export function AdminLotsPage() {
                     <ArtworkTitle id={l.artworkId} />
                   </Table.Td>
                   <Table.Td>
-                    <Anchor component={Link} to={`/admin/lots/${l.lotId}`} aria-label={t("admin.lot.open")}>
+                    {/* named by its visible status, then what it does */}
+                    <Anchor component={Link} to={`/admin/lots/${l.lotId}`}>
                       <LotStatusBadge status={l.status} />
+                      <VisuallyHidden> {t("admin.lot.open")}</VisuallyHidden>
                     </Anchor>
                   </Table.Td>
                   <Table.Td>{won(l.startPrice)}</Table.Td>
