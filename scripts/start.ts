@@ -134,7 +134,12 @@ async function main() {
   const entries: Record<string, string> = Object.fromEntries(
     [...SERVICES, GATEWAY].map((s) => [s.name, resolve(ROOT, s.dir, "src/main.ts")]),
   );
-  const nodeArgs = ["--enable-source-maps", `--max-semi-space-size=${env.NODE_SEMI_SPACE_MB ?? "2"}`];
+  // SERVICE_NODE_ARGS: more node flags for every service process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
+  const nodeArgs = [
+    "--enable-source-maps",
+    `--max-semi-space-size=${env.NODE_SEMI_SPACE_MB ?? "2"}`,
+    ...(env.SERVICE_NODE_ARGS ?? "").split(/\s+/).filter(Boolean),
+  ];
   let programs: Record<string, string[]>;
   if (env.RUN_FROM_SOURCE === "1") {
     programs = Object.fromEntries(Object.entries(entries).map(([n, f]) => [n, ["--import", "tsx", f]]));
