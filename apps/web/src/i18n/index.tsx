@@ -5,12 +5,12 @@
  */
 import type { Locale } from "@arte/contracts/common.js";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
-import errorsEn from "./errors.en.json";
-import errorsKo from "./errors.ko.json";
 import accountEn from "./account.en.json";
 import accountKo from "./account.ko.json";
 import adminEn from "./admin.en.json";
 import adminKo from "./admin.ko.json";
+import errorsEn from "./errors.en.json";
+import errorsKo from "./errors.ko.json";
 import lotEn from "./lot.en.json";
 import lotKo from "./lot.ko.json";
 import baseEn from "./messages.en.json";
