@@ -589,6 +589,9 @@ describe.skipIf(!HAVE_CHROMIUM)("the web app in a real browser", () => {
     await poll(() => toast.textContent()).toContain(
       `현재가 ${won(second)}, 최소 입찰가 ${won(second + LOT.step)}`,
     );
+    // the toast closes by its own button (it would also close itself after a while)
+    await toast.getByRole("button", { name: "닫기 · Close" }).click();
+    await toast.waitFor({ state: "detached" });
     await panel.getByText("다른 입찰자가 앞서 있습니다. 다시 입찰하세요.").waitFor();
     await poll(() => page.getByTestId("bid-history").locator("tbody tr").count()).toBe(2);
     expect(await page.evaluate("window.__sameDocument")).toBe(true);
