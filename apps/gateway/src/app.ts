@@ -240,20 +240,32 @@ export async function buildGateway(deps: GatewayDeps) {
         reply.raw.once("close", () => {
           if (!reply.raw.writableFinished) aborted.abort();
         });
-        const res = await upstreams.forward({
-          service: route.service,
-          method: req.method,
-          path: route.upstreamPath + route.search,
-          headers: upstreamRequestHeaders(req.headers, {
-            requestId: String(req.id),
-            clientIp: req.ip,
-            proto: req.protocol,
-            host: req.headers.host,
-          }),
-          body: hasBody ? req.raw : null,
-          signal: aborted.signal,
-          bodyLimit: route.operation.bodyLimit ?? config.BODY_LIMIT_BYTES,
-        });
+        let res: Awaited<ReturnType<typeof upstreams.forward>>;
+        try {
+          res = await upstreams.forward({
+            service: route.service,
+            method: req.method,
+            path: route.upstreamPath + route.search,
+            headers: upstreamRequestHeaders(req.headers, {
+              requestId: String(req.id),
+              clientIp: req.ip,
+              proto: req.protocol,
+              host: req.headers.host,
+            }),
+            body: hasBody ? req.raw : null,
+            signal: aborted.signal,
+            bodyLimit: route.operation.bodyLimit ?? config.BODY_LIMIT_BYTES,
+          });
+        } catch (err) {
+          // The client hung up before the answer: nobody is left to answer, and it is not an error of
+          // ours (a retry with its idempotency key gets the answer if the service completed the call).
+          if (aborted.signal.aborted) {
+            req.log.info({ service: route.service, op: route.operation.id }, "client closed the request");
+            reply.hijack();
+            return;
+          }
+          throw err;
+        }
         req.log.debug({ service: route.service, op: route.operation.id, instance: res.instance }, "proxied");
         reply.code(res.statusCode).headers(clientResponseHeaders(res.headers));
         if (req.method === "HEAD" || res.statusCode === 204 || res.statusCode === 304) {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { defineOperations, SERVICE_OPERATIONS } from "@arte/contracts";
-import { createMetrics } from "@arte/platform";
+import { createMetrics, type Logger } from "@arte/platform";
 import { type createTestKeys, createTestRedis, testLogger } from "@arte/testing";
 import { buildGateway } from "../src/app.js";
 import { parseConfig } from "../src/config.js";
@@ -120,7 +120,12 @@ export async function refusedUrl(): Promise<string> {
 export type Keys = Awaited<ReturnType<typeof createTestKeys>>;
 
 /** A gateway over its own Redis prefix, configured through the real env parser. */
-export async function startGateway(opts: { keys: Keys; env?: Record<string, string>; metrics?: boolean }) {
+export async function startGateway(opts: {
+  keys: Keys;
+  env?: Record<string, string>;
+  metrics?: boolean;
+  log?: Logger;
+}) {
   const testRedis = createTestRedis();
   const config = parseConfig({
     NODE_ENV: "test",
@@ -132,7 +137,7 @@ export async function startGateway(opts: { keys: Keys; env?: Record<string, stri
   });
   const app = await buildGateway({
     config,
-    log: testLogger("gateway"),
+    log: opts.log ?? testLogger("gateway"),
     redis: testRedis.redis,
     verifier: opts.keys.verifier,
     operations: testOperations,

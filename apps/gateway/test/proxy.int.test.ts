@@ -1,5 +1,7 @@
 import { Readable } from "node:stream";
+import type { Logger } from "@arte/platform";
 import { createTestKeys } from "@arte/testing";
+import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   type Keys,
@@ -197,6 +199,29 @@ describe("proxying", () => {
     });
     expect(res.statusCode).toBe(413);
     expect(res.json().code).toBe("PAYLOAD_TOO_LARGE");
+  });
+
+  it("takes a client that hangs up before the answer calmly: an info line, no error", async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const log = pino({ level: "debug" }, { write: (l: string) => lines.push(JSON.parse(l)) });
+    const patient = await startGateway({
+      keys,
+      env: { UPSTREAM_LAB: lab.url, PROXY_TIMEOUT_MS: "5000" },
+      log: log as unknown as Logger,
+    });
+    try {
+      const url = await patient.app.listen({ host: "127.0.0.1", port: 0 });
+      const gone = new AbortController();
+      const req = fetch(`${url}/api/lab/v1/slow`, { signal: gone.signal }).catch((e: Error) => e);
+      await new Promise((r) => setTimeout(r, 300));
+      gone.abort();
+      expect(await req).toBeInstanceOf(Error);
+      await new Promise((r) => setTimeout(r, 2200)); // past the upstream's answer
+      expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+      expect(lines.some((l) => l.msg === "client closed the request")).toBe(true);
+    } finally {
+      await patient.close();
+    }
   });
 
   it("answers 504 when the service does not answer in time", async () => {
