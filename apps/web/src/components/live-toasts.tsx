@@ -10,6 +10,7 @@ import { useEffect, useRef } from "react";
 import { type NavigateFunction, useNavigate } from "react-router";
 import { auctionKeys, type PublicLot } from "../hooks/api/auction";
 import { type Artwork, catalogKeys } from "../hooks/api/catalog";
+import { notificationKeys } from "../hooks/api/notification";
 import { type I18n, useI18n } from "../i18n";
 import { api } from "../lib/api-client";
 import { useAuth } from "../lib/auth";
@@ -42,6 +43,11 @@ async function show(m: LivePersonalMessage, qc: QueryClient, i18n: I18n, navigat
   // The viewer's standing changed: the lot and the history (my bids) are refetched where shown.
   void qc.invalidateQueries({ queryKey: auctionKeys.lot(m.lotId) });
   void qc.invalidateQueries({ queryKey: ["history"] });
+  // The in-app notification is written by the notification service from the same event, a moment
+  // later: the bell's count and the list are refreshed now and once more shortly after.
+  const refreshInbox = () => void qc.invalidateQueries({ queryKey: notificationKeys.all });
+  refreshInbox();
+  setTimeout(refreshInbox, 2_000);
   const { t, won } = i18n;
   const { artworkId, title } = await describe(qc, m.lotId, i18n);
   const id = `live-${m.kind}-${m.lotId}-${m.version}`;
