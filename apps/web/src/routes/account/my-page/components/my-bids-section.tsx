@@ -4,7 +4,6 @@ import {
   Badge,
   Box,
   Button,
-  Center,
   Group,
   Paper,
   SegmentedControl,
@@ -14,7 +13,8 @@ import {
 } from "@mantine/core";
 import { Link } from "react-router";
 import { ArtworkImage } from "../../../../components/artwork-card";
-import { EmptyState, ErrorState, PageLoader } from "../../../../components/states";
+import { ListStates } from "../../../../components/paged";
+import { EmptyState } from "../../../../components/states";
 import { useMyBids } from "../../../../hooks/api/history";
 import { useI18n } from "../../../../i18n";
 import { bidStateColor, MY_BID_STATES, type MyBidView, myBidView } from "../lib/my-bids";
@@ -118,19 +118,22 @@ export function MyBidsSection({
           style={{ maxWidth: "100%", overflowX: "auto" }}
         />
       </Group>
-      {q.isPending && <PageLoader />}
-      {q.isError && <ErrorState error={q.error} onRetry={() => void q.refetch()} />}
-      {q.isSuccess && items.length === 0 && (
-        <Stack align="center" gap="xs">
-          <EmptyState>{t(state ? "account.bids.emptyState" : "account.bids.empty")}</EmptyState>
-          {!state && (
-            <Button component={Link} to="/artworks" variant="default">
-              {t("account.bids.browse")}
-            </Button>
-          )}
-        </Stack>
-      )}
-      {items.length > 0 && (
+      <ListStates
+        query={q}
+        count={items.length}
+        empty={
+          <Stack align="center" gap="xs">
+            <EmptyState>{t(state ? "account.bids.emptyState" : "account.bids.empty")}</EmptyState>
+            {!state && (
+              <Button component={Link} to="/artworks" variant="default">
+                {t("account.bids.browse")}
+              </Button>
+            )}
+          </Stack>
+        }
+        more={q}
+        moreGap="xl"
+      >
         <Stack
           component="ul"
           gap="sm"
@@ -144,14 +147,7 @@ export function MyBidsSection({
             <MyBidRow key={b.lotId} view={myBidView(b, locale)} />
           ))}
         </Stack>
-      )}
-      {q.hasNextPage && (
-        <Center mt="xl">
-          <Button variant="default" loading={q.isFetchingNextPage} onClick={() => void q.fetchNextPage()}>
-            {t("common.loadMore")}
-          </Button>
-        </Center>
-      )}
+      </ListStates>
     </Box>
   );
 }

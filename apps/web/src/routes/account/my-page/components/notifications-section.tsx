@@ -1,8 +1,9 @@
-import { Alert, Anchor, Box, Button, Center, Group, Paper, Stack, Switch, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Box, Button, Group, Paper, Stack, Switch, Text, Title } from "@mantine/core";
 import { notifications as toasts } from "@mantine/notifications";
 import { useState } from "react";
 import { Link } from "react-router";
-import { EmptyState, ErrorState, PageLoader } from "../../../../components/states";
+import { ListStates } from "../../../../components/paged";
+import { EmptyState } from "../../../../components/states";
 import {
   type InAppNotification,
   useMarkAllNotificationsRead,
@@ -115,25 +116,19 @@ export function NotificationsSection() {
           {te(markAll.error)}
         </Alert>
       )}
-      {q.isPending && <PageLoader />}
-      {q.isError && <ErrorState error={q.error} onRetry={() => void q.refetch()} />}
-      {q.isSuccess && items.length === 0 && (
-        <EmptyState>{t(unreadOnly ? "account.notif.emptyUnread" : "account.notif.empty")}</EmptyState>
-      )}
-      {items.length > 0 && (
+      <ListStates
+        query={q}
+        count={items.length}
+        empty={<EmptyState>{t(unreadOnly ? "account.notif.emptyUnread" : "account.notif.empty")}</EmptyState>}
+        more={q}
+        moreGap="xl"
+      >
         <Stack component="ul" gap="xs" p={0} m={0} style={{ listStyle: "none" }} data-testid="notifications">
           {items.map((n) => (
             <NotificationRow key={n.id} n={n} />
           ))}
         </Stack>
-      )}
-      {q.hasNextPage && (
-        <Center mt="xl">
-          <Button variant="default" loading={q.isFetchingNextPage} onClick={() => void q.fetchNextPage()}>
-            {t("common.loadMore")}
-          </Button>
-        </Center>
-      )}
+      </ListStates>
     </Box>
   );
 }

@@ -1,19 +1,8 @@
-import {
-  Alert,
-  Anchor,
-  Box,
-  Button,
-  Center,
-  Group,
-  Paper,
-  SimpleGrid,
-  Stack,
-  Text,
-  Title,
-} from "@mantine/core";
+import { Alert, Anchor, Box, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { Link } from "react-router";
 import { ArtworkImage } from "../../../../components/artwork-card";
-import { EmptyState, ErrorState, PageLoader } from "../../../../components/states";
+import { ListStates } from "../../../../components/paged";
+import { EmptyState } from "../../../../components/states";
 import { type Invoice, useInvoiceArtwork, useMyPurchases } from "../../../../hooks/api/payment";
 import { useI18n } from "../../../../i18n";
 import { documentKind, receiptHref } from "../lib/invoices";
@@ -98,23 +87,19 @@ export function PurchasesSection() {
       <Text size="sm" c="dimmed" mb="md">
         {t("account.purchases.intro")}
       </Text>
-      {q.isPending && <PageLoader />}
-      {q.isError && <ErrorState error={q.error} onRetry={() => void q.refetch()} />}
-      {q.isSuccess && items.length === 0 && <EmptyState>{t("account.purchases.empty")}</EmptyState>}
-      {items.length > 0 && (
+      <ListStates
+        query={q}
+        count={items.length}
+        empty={<EmptyState>{t("account.purchases.empty")}</EmptyState>}
+        more={q}
+        moreGap="xl"
+      >
         <Stack component="ul" gap="md" p={0} m={0} style={{ listStyle: "none" }} data-testid="purchases">
           {items.map((inv) => (
             <PurchaseRow key={inv.id} invoice={inv} />
           ))}
         </Stack>
-      )}
-      {q.hasNextPage && (
-        <Center mt="xl">
-          <Button variant="default" loading={q.isFetchingNextPage} onClick={() => void q.fetchNextPage()}>
-            {t("common.loadMore")}
-          </Button>
-        </Center>
-      )}
+      </ListStates>
     </Box>
   );
 }
