@@ -16,7 +16,6 @@ import {
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { type FormEvent, useState } from "react";
-import { EmptyState, ErrorState, PageLoader } from "../../../components/states";
 import {
   type AdminArtist,
   useAdminArtists,
@@ -27,7 +26,7 @@ import { useI18n } from "../../../i18n";
 import { artistBody, artistPatch, artistToForm, emptyArtistForm } from "../shared/artwork-form";
 import { issuesByPath } from "../shared/forms";
 import { checkImageFiles, IMAGE_ACCEPT } from "../shared/images";
-import { MutationError, useFieldMessages, useFormValues } from "../shared/ui";
+import { ListTable, MutationError, useFieldMessages, useFormValues } from "../shared/ui";
 
 function ArtistModal({
   artist,
@@ -191,49 +190,41 @@ export function AdminArtistsPage() {
         <Title order={2}>{t("admin.artists")}</Title>
         <Button onClick={() => open("new")}>{t("admin.artist.new")}</Button>
       </Group>
-      {list.isPending && <PageLoader />}
-      {list.isError && <ErrorState error={list.error} onRetry={() => void list.refetch()} />}
-      {list.isSuccess && artists.length === 0 && <EmptyState />}
-      {artists.length > 0 && (
-        <Table.ScrollContainer minWidth={520}>
-          <Table striped highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("admin.field.nameKo")}</Table.Th>
-                <Table.Th>{t("admin.field.nameEn")}</Table.Th>
-                <Table.Th>{t("admin.field.country")}</Table.Th>
-                <Table.Th>{t("admin.artist.works")}</Table.Th>
-                <Table.Th>{t("admin.actions")}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {artists.map((a) => (
-                <Table.Tr key={a.id}>
-                  <Table.Td>
-                    <Group gap="xs" wrap="nowrap">
-                      <Avatar src={a.portrait?.variants.thumb.url} alt="" size="sm" radius="xl" />
-                      <Text size="sm">{a.nameKo}</Text>
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>{a.nameEn}</Table.Td>
-                  <Table.Td>{a.country}</Table.Td>
-                  <Table.Td>{a.artworkCount}</Table.Td>
-                  <Table.Td>
-                    <Button
-                      size="xs"
-                      variant="default"
-                      onClick={() => open(a)}
-                      aria-label={`${t("admin.edit")}: ${a.nameKo}`}
-                    >
-                      {t("admin.edit")}
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+      <ListTable
+        query={list}
+        items={artists}
+        minWidth={520}
+        head={[
+          t("admin.field.nameKo"),
+          t("admin.field.nameEn"),
+          t("admin.field.country"),
+          t("admin.artist.works"),
+          t("admin.actions"),
+        ]}
+        row={(a) => (
+          <Table.Tr key={a.id}>
+            <Table.Td>
+              <Group gap="xs" wrap="nowrap">
+                <Avatar src={a.portrait?.variants.thumb.url} alt="" size="sm" radius="xl" />
+                <Text size="sm">{a.nameKo}</Text>
+              </Group>
+            </Table.Td>
+            <Table.Td>{a.nameEn}</Table.Td>
+            <Table.Td>{a.country}</Table.Td>
+            <Table.Td>{a.artworkCount}</Table.Td>
+            <Table.Td>
+              <Button
+                size="xs"
+                variant="default"
+                onClick={() => open(a)}
+                aria-label={`${t("admin.edit")}: ${a.nameKo}`}
+              >
+                {t("admin.edit")}
+              </Button>
+            </Table.Td>
+          </Table.Tr>
+        )}
+      />
       <ArtistModal
         key={formKey}
         artist={editing === "new" ? null : editing}

@@ -13,12 +13,11 @@ import {
 } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { Link, useSearchParams } from "react-router";
-import { EmptyState, ErrorState, PageLoader } from "../../../components/states";
 import { type BidAttemptFilters, useBidAttempts } from "../../../hooks/api/admin";
 import { type MessageKey, useI18n } from "../../../i18n";
 import { issuesByPath } from "../shared/forms";
 import { isoToKstInput, kstInputToIso } from "../shared/kst";
-import { LoadMore, shortId, TONE, useFieldMessages } from "../shared/ui";
+import { ListTable, shortId, TONE, useFieldMessages } from "../shared/ui";
 
 const KEYS = ["lotId", "userId", "outcome", "from", "to"] as const;
 
@@ -115,85 +114,74 @@ export function AdminBidsPage() {
           </Group>
         </form>
       </search>
-      {list.isPending && <PageLoader />}
-      {list.isError && <ErrorState error={list.error} onRetry={() => void list.refetch()} />}
-      {list.isSuccess && items.length === 0 && <EmptyState />}
-      {items.length > 0 && (
-        <Table.ScrollContainer minWidth={820}>
-          <Table striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("admin.bid.at")}</Table.Th>
-                <Table.Th>{t("admin.bid.lotId")}</Table.Th>
-                <Table.Th>{t("admin.bid.userId")}</Table.Th>
-                <Table.Th>{t("admin.bid.amount")}</Table.Th>
-                <Table.Th>{t("admin.bid.outcome")}</Table.Th>
-                <Table.Th>{t("admin.bid.reason")}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((a) => (
-                <Table.Tr key={a.attemptId}>
-                  <Table.Td>{dateTime(a.at)}</Table.Td>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/admin/lots/${a.lotId}`} title={a.lotId}>
-                      {shortId(a.lotId)}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" title={a.userId}>
-                      {a.alias ?? shortId(a.userId)}
-                    </Text>
-                    <Anchor
-                      size="xs"
-                      onClick={() => setParams({ ...filters, userId: a.userId } as Record<string, string>)}
-                      component="button"
-                      type="button"
-                    >
-                      {t("admin.bid.onlyUser")}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    {won(a.amount)}
-                    {a.kind && a.kind !== "BID" && (
-                      <Text size="xs" c="dimmed">
-                        {t(`admin.bidKind.${a.kind}` as MessageKey)}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge color={a.outcome === "ACCEPTED" ? TONE.good : TONE.bad}>
-                      {t(`admin.outcome.${a.outcome}` as MessageKey)}
-                    </Badge>
-                    {a.leading && (
-                      <Text size="xs" c="dimmed">
-                        {t("admin.bid.leading")}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    {a.code ? (
-                      <>
-                        <Text size="sm">{te({ code: a.code })}</Text>
-                        <Text size="xs" c="dimmed" ff="monospace">
-                          {a.code}
-                          {a.nextMinimum ? ` · ${t("bid.nextMinimum")} ${won(a.nextMinimum)}` : ""}
-                        </Text>
-                      </>
-                    ) : (
-                      "—"
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      <LoadMore
-        hasNext={list.hasNextPage}
-        loading={list.isFetchingNextPage}
-        onMore={() => void list.fetchNextPage()}
+      <ListTable
+        query={list}
+        more={list}
+        items={items}
+        minWidth={820}
+        hover={false}
+        head={[
+          t("admin.bid.at"),
+          t("admin.bid.lotId"),
+          t("admin.bid.userId"),
+          t("admin.bid.amount"),
+          t("admin.bid.outcome"),
+          t("admin.bid.reason"),
+        ]}
+        row={(a) => (
+          <Table.Tr key={a.attemptId}>
+            <Table.Td>{dateTime(a.at)}</Table.Td>
+            <Table.Td>
+              <Anchor component={Link} to={`/admin/lots/${a.lotId}`} title={a.lotId}>
+                {shortId(a.lotId)}
+              </Anchor>
+            </Table.Td>
+            <Table.Td>
+              <Text size="sm" title={a.userId}>
+                {a.alias ?? shortId(a.userId)}
+              </Text>
+              <Anchor
+                size="xs"
+                onClick={() => setParams({ ...filters, userId: a.userId } as Record<string, string>)}
+                component="button"
+                type="button"
+              >
+                {t("admin.bid.onlyUser")}
+              </Anchor>
+            </Table.Td>
+            <Table.Td>
+              {won(a.amount)}
+              {a.kind && a.kind !== "BID" && (
+                <Text size="xs" c="dimmed">
+                  {t(`admin.bidKind.${a.kind}` as MessageKey)}
+                </Text>
+              )}
+            </Table.Td>
+            <Table.Td>
+              <Badge color={a.outcome === "ACCEPTED" ? TONE.good : TONE.bad}>
+                {t(`admin.outcome.${a.outcome}` as MessageKey)}
+              </Badge>
+              {a.leading && (
+                <Text size="xs" c="dimmed">
+                  {t("admin.bid.leading")}
+                </Text>
+              )}
+            </Table.Td>
+            <Table.Td>
+              {a.code ? (
+                <>
+                  <Text size="sm">{te({ code: a.code })}</Text>
+                  <Text size="xs" c="dimmed" ff="monospace">
+                    {a.code}
+                    {a.nextMinimum ? ` · ${t("bid.nextMinimum")} ${won(a.nextMinimum)}` : ""}
+                  </Text>
+                </>
+              ) : (
+                "—"
+              )}
+            </Table.Td>
+          </Table.Tr>
+        )}
       />
     </Stack>
   );

@@ -1,11 +1,11 @@
 import { Anchor, Card, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { Link } from "react-router";
-import { EmptyState, ErrorState, PageLoader } from "../../../components/states";
+import { EmptyState, ErrorState } from "../../../components/states";
 import { useDailyTotals, useFailedPayments, useInvoicesIssued, useLots } from "../../../hooks/api/admin";
 import { useI18n } from "../../../i18n";
 import { formatDuration, useNow } from "../../../lib/time";
 import { kstDay, kstDayStartIso, kstNextDayStartIso } from "../shared/kst";
-import { ArtworkTitle } from "../shared/ui";
+import { ArtworkTitle, ListTable } from "../shared/ui";
 
 function Figure({ label, value, to }: { label: string; value: string; to?: string }) {
   return (
@@ -102,40 +102,34 @@ function LiveLots() {
       <Title order={3} id="admin-live" mb="sm">
         {t("admin.dash.live", { n: lots.isSuccess ? `${items.length}${lots.hasNextPage ? "+" : ""}` : "…" })}
       </Title>
-      {lots.isPending && <PageLoader />}
-      {lots.isError && <ErrorState error={lots.error} onRetry={() => void lots.refetch()} />}
-      {lots.isSuccess && items.length === 0 && <EmptyState>{t("admin.dash.noLive")}</EmptyState>}
-      {items.length > 0 && (
-        <Table.ScrollContainer minWidth={560}>
-          <Table striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("admin.artwork")}</Table.Th>
-                <Table.Th>{t("artwork.currentPrice")}</Table.Th>
-                <Table.Th>{t("admin.lot.bidCount")}</Table.Th>
-                <Table.Th>{t("admin.lot.endsAt")}</Table.Th>
-                <Table.Th>{t("admin.lot.remaining")}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((l) => (
-                <Table.Tr key={l.lotId}>
-                  <Table.Td>
-                    <ArtworkTitle id={l.artworkId} />{" "}
-                    <Anchor component={Link} to={`/admin/lots/${l.lotId}`} size="xs">
-                      {t("admin.lot.open")}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>{won(l.currentPrice)}</Table.Td>
-                  <Table.Td>{l.bidCount}</Table.Td>
-                  <Table.Td>{dateTime(l.endsAt)}</Table.Td>
-                  <Table.Td>{formatDuration(Date.parse(l.endsAt) - now)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+      <ListTable
+        query={lots}
+        items={items}
+        empty={<EmptyState>{t("admin.dash.noLive")}</EmptyState>}
+        minWidth={560}
+        hover={false}
+        head={[
+          t("admin.artwork"),
+          t("artwork.currentPrice"),
+          t("admin.lot.bidCount"),
+          t("admin.lot.endsAt"),
+          t("admin.lot.remaining"),
+        ]}
+        row={(l) => (
+          <Table.Tr key={l.lotId}>
+            <Table.Td>
+              <ArtworkTitle id={l.artworkId} />{" "}
+              <Anchor component={Link} to={`/admin/lots/${l.lotId}`} size="xs">
+                {t("admin.lot.open")}
+              </Anchor>
+            </Table.Td>
+            <Table.Td>{won(l.currentPrice)}</Table.Td>
+            <Table.Td>{l.bidCount}</Table.Td>
+            <Table.Td>{dateTime(l.endsAt)}</Table.Td>
+            <Table.Td>{formatDuration(Date.parse(l.endsAt) - now)}</Table.Td>
+          </Table.Tr>
+        )}
+      />
     </section>
   );
 }

@@ -2,11 +2,10 @@ import { InvoiceStatus } from "@arte/contracts/payment.js";
 import { Anchor, Button, Group, NativeSelect, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
-import { EmptyState, ErrorState, PageLoader } from "../../../components/states";
 import { type InvoiceFilters, useAdminInvoices } from "../../../hooks/api/admin";
 import { type MessageKey, useI18n } from "../../../i18n";
 import { kstDayStartIso, kstNextDayStartIso } from "../shared/kst";
-import { InvoiceStatusBadge, LoadMore } from "../shared/ui";
+import { InvoiceStatusBadge, ListTable } from "../shared/ui";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -78,55 +77,43 @@ export function AdminPaymentsPage() {
       <Text size="xs" c="dimmed">
         {t("admin.invoice.order")}
       </Text>
-      {list.isPending && <PageLoader />}
-      {list.isError && <ErrorState error={list.error} onRetry={() => void list.refetch()} />}
-      {list.isSuccess && items.length === 0 && <EmptyState />}
-      {items.length > 0 && (
-        <Table.ScrollContainer minWidth={720}>
-          <Table striped highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("admin.invoice.number")}</Table.Th>
-                <Table.Th>{t("admin.invoice.status")}</Table.Th>
-                <Table.Th>{t("admin.invoice.total")}</Table.Th>
-                <Table.Th>{t("admin.invoice.refunded")}</Table.Th>
-                <Table.Th>{t("admin.invoice.createdAt")}</Table.Th>
-                <Table.Th>{t("admin.invoice.lastError")}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((inv) => (
-                <Table.Tr key={inv.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/admin/payments/${inv.id}`}>
-                      {inv.number}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    <InvoiceStatusBadge status={inv.status} />
-                  </Table.Td>
-                  <Table.Td>{won(inv.total)}</Table.Td>
-                  <Table.Td>{inv.refundedTotal ? won(inv.refundedTotal) : "—"}</Table.Td>
-                  <Table.Td>{dateTime(inv.createdAt)}</Table.Td>
-                  <Table.Td>
-                    {inv.lastErrorCode ? (
-                      <Text size="xs" ff="monospace">
-                        {inv.lastErrorCode} ({inv.attempts})
-                      </Text>
-                    ) : (
-                      "—"
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      <LoadMore
-        hasNext={list.hasNextPage}
-        loading={list.isFetchingNextPage}
-        onMore={() => void list.fetchNextPage()}
+      <ListTable
+        query={list}
+        more={list}
+        items={items}
+        minWidth={720}
+        head={[
+          t("admin.invoice.number"),
+          t("admin.invoice.status"),
+          t("admin.invoice.total"),
+          t("admin.invoice.refunded"),
+          t("admin.invoice.createdAt"),
+          t("admin.invoice.lastError"),
+        ]}
+        row={(inv) => (
+          <Table.Tr key={inv.id}>
+            <Table.Td>
+              <Anchor component={Link} to={`/admin/payments/${inv.id}`}>
+                {inv.number}
+              </Anchor>
+            </Table.Td>
+            <Table.Td>
+              <InvoiceStatusBadge status={inv.status} />
+            </Table.Td>
+            <Table.Td>{won(inv.total)}</Table.Td>
+            <Table.Td>{inv.refundedTotal ? won(inv.refundedTotal) : "—"}</Table.Td>
+            <Table.Td>{dateTime(inv.createdAt)}</Table.Td>
+            <Table.Td>
+              {inv.lastErrorCode ? (
+                <Text size="xs" ff="monospace">
+                  {inv.lastErrorCode} ({inv.attempts})
+                </Text>
+              ) : (
+                "—"
+              )}
+            </Table.Td>
+          </Table.Tr>
+        )}
       />
     </Stack>
   );

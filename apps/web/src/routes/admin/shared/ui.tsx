@@ -1,8 +1,9 @@
-/** Small pieces the admin pages share: field messages, conflict and error alerts, badges, paging. */
-import { Alert, Badge, Button, Center, Group, Text } from "@mantine/core";
+/** Small pieces the admin pages share: field messages, conflict and error alerts, badges, list tables. */
+import { Alert, Badge, Button, Group, Table, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { Link } from "react-router";
+import { type ListQuery, ListStates, type PagedQuery } from "../../../components/paged";
 import { adminKeys } from "../../../hooks/api/admin";
 import { MESSAGES, type MessageKey, useI18n } from "../../../i18n";
 import { ApiError, api } from "../../../lib/api-client";
@@ -49,23 +50,52 @@ export function MutationError({ error, onReload }: { error: unknown; onReload?: 
   );
 }
 
-export function LoadMore({
-  hasNext,
-  loading,
-  onMore,
-}: {
-  hasNext: boolean;
-  loading: boolean;
-  onMore: () => void;
-}) {
-  const { t } = useI18n();
-  if (!hasNext) return null;
+interface RowsTableProps<T> {
+  items: readonly T[];
+  /** The column headings, in order. */
+  head: readonly string[];
+  /** One row (a `Table.Tr` with its key) per item. */
+  row: (item: T) => ReactNode;
+  /** Below this width the table scrolls sideways. */
+  minWidth: number;
+  hover?: boolean;
+}
+
+/** A striped table of headings and rows, scrolling sideways on a narrow screen. */
+export function RowsTable<T>({ items, head, row, minWidth, hover = true }: RowsTableProps<T>) {
   return (
-    <Center>
-      <Button variant="default" loading={loading} onClick={onMore}>
-        {t("common.loadMore")}
-      </Button>
-    </Center>
+    <Table.ScrollContainer minWidth={minWidth}>
+      <Table striped highlightOnHover={hover}>
+        <Table.Thead>
+          <Table.Tr>
+            {head.map((h) => (
+              <Table.Th key={h}>{h}</Table.Th>
+            ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>{items.map((item) => row(item))}</Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+/** An admin list: its loading, error and empty states, the table once it has rows, then "load more". */
+export function ListTable<T>({
+  query,
+  more,
+  empty,
+  notice,
+  ...table
+}: RowsTableProps<T> & {
+  query: ListQuery;
+  more?: PagedQuery;
+  empty?: ReactNode;
+  notice?: ReactNode;
+}) {
+  return (
+    <ListStates query={query} count={table.items.length} empty={empty} notice={notice} more={more}>
+      <RowsTable {...table} />
+    </ListStates>
   );
 }
 

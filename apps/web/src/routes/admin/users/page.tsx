@@ -3,7 +3,6 @@ import {
   Alert,
   Badge,
   Button,
-  Center,
   Group,
   Modal,
   NativeSelect,
@@ -17,7 +16,6 @@ import {
 import { notifications } from "@mantine/notifications";
 import { type FormEvent, useState } from "react";
 import { useSearchParams } from "react-router";
-import { EmptyState, ErrorState, PageLoader } from "../../../components/states";
 import {
   type AdminUser,
   type AdminUserFilters,
@@ -26,6 +24,7 @@ import {
 } from "../../../hooks/api/users";
 import { useI18n } from "../../../i18n";
 import { fieldErrors } from "../../../lib/forms";
+import { ListTable } from "../shared/ui";
 
 function SuspendModal({ user, onClose }: { user: AdminUser | null; onClose: () => void }) {
   const { t, te } = useI18n();
@@ -139,89 +138,73 @@ export function AdminUsersPage() {
           ]}
         />
       </Group>
-      {list.isPending && <PageLoader />}
-      {list.isError && <ErrorState error={list.error} onRetry={() => void list.refetch()} />}
-      {unsuspend.isError && (
-        <Alert color="red" role="alert">
-          {te(unsuspend.error)}
-        </Alert>
-      )}
-      {list.isSuccess && users.length === 0 && <EmptyState />}
-      {users.length > 0 && (
-        <Table.ScrollContainer minWidth={640}>
-          <Table striped highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("field.username")}</Table.Th>
-                <Table.Th>{t("field.email")}</Table.Th>
-                <Table.Th>{t("admin.role")}</Table.Th>
-                <Table.Th>{t("admin.status")}</Table.Th>
-                <Table.Th>{t("admin.lastLogin")}</Table.Th>
-                <Table.Th>{t("admin.actions")}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {users.map((u) => (
-                <Table.Tr key={u.id} data-testid={`user-${u.email}`}>
-                  <Table.Td>{u.username}</Table.Td>
-                  <Table.Td>{u.email}</Table.Td>
-                  <Table.Td>{u.role}</Table.Td>
-                  <Table.Td>
-                    <Badge color={u.status === "ACTIVE" ? "ink" : "red.9"} variant="outline">
-                      {t(`admin.userStatus.${u.status}`)}
-                    </Badge>
-                    {u.suspendedReason && (
-                      <Text size="xs" c="dimmed">
-                        {u.suspendedReason}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>{u.lastLoginAt ? dateTime(u.lastLoginAt) : "—"}</Table.Td>
-                  <Table.Td>
-                    {u.status === "ACTIVE" ? (
-                      <Button
-                        size="xs"
-                        color="red"
-                        variant="light"
-                        onClick={() => setTarget(u)}
-                        aria-label={`${t("admin.suspend")}: ${u.email}`}
-                      >
-                        {t("admin.suspend")}
-                      </Button>
-                    ) : (
-                      <Button
-                        size="xs"
-                        variant="default"
-                        loading={unsuspend.isPending && unsuspend.variables?.id === u.id}
-                        onClick={() =>
-                          unsuspend.mutate(
-                            { id: u.id, suspend: false },
-                            { onSuccess: () => notifications.show({ message: t("admin.unsuspended") }) },
-                          )
-                        }
-                        aria-label={`${t("admin.unsuspend")}: ${u.email}`}
-                      >
-                        {t("admin.unsuspend")}
-                      </Button>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      {list.hasNextPage && (
-        <Center>
-          <Button
-            variant="default"
-            loading={list.isFetchingNextPage}
-            onClick={() => void list.fetchNextPage()}
-          >
-            {t("common.loadMore")}
-          </Button>
-        </Center>
-      )}
+      <ListTable
+        query={list}
+        more={list}
+        items={users}
+        notice={
+          unsuspend.isError && (
+            <Alert color="red" role="alert">
+              {te(unsuspend.error)}
+            </Alert>
+          )
+        }
+        minWidth={640}
+        head={[
+          t("field.username"),
+          t("field.email"),
+          t("admin.role"),
+          t("admin.status"),
+          t("admin.lastLogin"),
+          t("admin.actions"),
+        ]}
+        row={(u) => (
+          <Table.Tr key={u.id} data-testid={`user-${u.email}`}>
+            <Table.Td>{u.username}</Table.Td>
+            <Table.Td>{u.email}</Table.Td>
+            <Table.Td>{u.role}</Table.Td>
+            <Table.Td>
+              <Badge color={u.status === "ACTIVE" ? "ink" : "red.9"} variant="outline">
+                {t(`admin.userStatus.${u.status}`)}
+              </Badge>
+              {u.suspendedReason && (
+                <Text size="xs" c="dimmed">
+                  {u.suspendedReason}
+                </Text>
+              )}
+            </Table.Td>
+            <Table.Td>{u.lastLoginAt ? dateTime(u.lastLoginAt) : "—"}</Table.Td>
+            <Table.Td>
+              {u.status === "ACTIVE" ? (
+                <Button
+                  size="xs"
+                  color="red"
+                  variant="light"
+                  onClick={() => setTarget(u)}
+                  aria-label={`${t("admin.suspend")}: ${u.email}`}
+                >
+                  {t("admin.suspend")}
+                </Button>
+              ) : (
+                <Button
+                  size="xs"
+                  variant="default"
+                  loading={unsuspend.isPending && unsuspend.variables?.id === u.id}
+                  onClick={() =>
+                    unsuspend.mutate(
+                      { id: u.id, suspend: false },
+                      { onSuccess: () => notifications.show({ message: t("admin.unsuspended") }) },
+                    )
+                  }
+                  aria-label={`${t("admin.unsuspend")}: ${u.email}`}
+                >
+                  {t("admin.unsuspend")}
+                </Button>
+              )}
+            </Table.Td>
+          </Table.Tr>
+        )}
+      />
       <SuspendModal user={target} onClose={() => setTarget(null)} />
     </Stack>
   );
