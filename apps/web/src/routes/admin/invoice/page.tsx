@@ -14,7 +14,7 @@ import {
   Title,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, type ReactNode, useState } from "react";
 import { Link, useParams } from "react-router";
 import { ErrorState, isNotFound, NotFound, PageLoader } from "../../../components/states";
 import {
@@ -28,7 +28,14 @@ import { useI18n } from "../../../i18n";
 import { newIdempotencyKey } from "../../../lib/api-client";
 import { issuesByPath } from "../shared/forms";
 import { bpsToPercent, refundable, wonOf } from "../shared/money";
-import { ArtworkTitle, InvoiceStatusBadge, MutationError, TONE, useFieldMessages } from "../shared/ui";
+import {
+  ArtworkTitle,
+  InvoiceStatusBadge,
+  MutationError,
+  RowsTable,
+  TONE,
+  useFieldMessages,
+} from "../shared/ui";
 
 function RefundForm({ invoice }: { invoice: AdminInvoiceDetail }) {
   const { t, won } = useI18n();
@@ -113,6 +120,35 @@ function RefundForm({ invoice }: { invoice: AdminInvoiceDetail }) {
         </Stack>
       </form>
     </Card>
+  );
+}
+
+/** One of the invoice's records (refunds, payment attempts) as a titled table, or "empty". */
+function RecordSection<T>({
+  id,
+  title,
+  items,
+  head,
+  row,
+}: {
+  id: string;
+  title: string;
+  items: readonly T[];
+  head: readonly string[];
+  row: (item: T) => ReactNode;
+}) {
+  const { t } = useI18n();
+  return (
+    <section aria-labelledby={id}>
+      <Title order={3} id={id} mb="sm">
+        {title}
+      </Title>
+      {items.length === 0 ? (
+        <Text c="dimmed">{t("common.empty")}</Text>
+      ) : (
+        <RowsTable items={items} head={head} row={row} minWidth={560} hover={false} />
+      )}
+    </section>
   );
 }
 
@@ -226,81 +262,55 @@ export function AdminInvoicePage() {
           })}
         </Alert>
       )}
-      <section aria-labelledby="refunds-title">
-        <Title order={3} id="refunds-title" mb="sm">
-          {t("admin.refund.list")}
-        </Title>
-        {inv.refunds.length === 0 ? (
-          <Text c="dimmed">{t("common.empty")}</Text>
-        ) : (
-          <Table.ScrollContainer minWidth={560}>
-            <Table striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t("admin.invoice.createdAt")}</Table.Th>
-                  <Table.Th>{t("admin.refund.amount")}</Table.Th>
-                  <Table.Th>{t("admin.refund.reason")}</Table.Th>
-                  <Table.Th>{t("admin.invoice.status")}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {inv.refunds.map((r) => (
-                  <Table.Tr key={r.id}>
-                    <Table.Td>{dateTime(r.createdAt)}</Table.Td>
-                    <Table.Td>{won(r.amount)}</Table.Td>
-                    <Table.Td>{r.reason}</Table.Td>
-                    <Table.Td>
-                      <Badge
-                        color={
-                          r.status === "FAILED" ? TONE.bad : r.status === "PENDING" ? TONE.warn : TONE.good
-                        }
-                      >
-                        {r.status}
-                      </Badge>
-                      {r.error && (
-                        <Text size="xs" c="red">
-                          {r.error}
-                        </Text>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+      <RecordSection
+        id="refunds-title"
+        title={t("admin.refund.list")}
+        items={inv.refunds}
+        head={[
+          t("admin.invoice.createdAt"),
+          t("admin.refund.amount"),
+          t("admin.refund.reason"),
+          t("admin.invoice.status"),
+        ]}
+        row={(r) => (
+          <Table.Tr key={r.id}>
+            <Table.Td>{dateTime(r.createdAt)}</Table.Td>
+            <Table.Td>{won(r.amount)}</Table.Td>
+            <Table.Td>{r.reason}</Table.Td>
+            <Table.Td>
+              <Badge
+                color={r.status === "FAILED" ? TONE.bad : r.status === "PENDING" ? TONE.warn : TONE.good}
+              >
+                {r.status}
+              </Badge>
+              {r.error && (
+                <Text size="xs" c="red">
+                  {r.error}
+                </Text>
+              )}
+            </Table.Td>
+          </Table.Tr>
         )}
-      </section>
-      <section aria-labelledby="attempts-title">
-        <Title order={3} id="attempts-title" mb="sm">
-          {t("admin.invoice.attemptList")}
-        </Title>
-        {inv.paymentAttempts.length === 0 ? (
-          <Text c="dimmed">{t("common.empty")}</Text>
-        ) : (
-          <Table.ScrollContainer minWidth={560}>
-            <Table striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t("admin.invoice.createdAt")}</Table.Th>
-                  <Table.Th>{t("admin.invoice.attemptKind")}</Table.Th>
-                  <Table.Th>{t("admin.invoice.outcome")}</Table.Th>
-                  <Table.Th>{t("admin.invoice.lastError")}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {inv.paymentAttempts.map((a) => (
-                  <Table.Tr key={a.id}>
-                    <Table.Td>{dateTime(a.at)}</Table.Td>
-                    <Table.Td>{a.kind}</Table.Td>
-                    <Table.Td>{a.outcome}</Table.Td>
-                    <Table.Td>{a.errorCode ? `${a.errorCode}: ${a.error ?? ""}` : "—"}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+      />
+      <RecordSection
+        id="attempts-title"
+        title={t("admin.invoice.attemptList")}
+        items={inv.paymentAttempts}
+        head={[
+          t("admin.invoice.createdAt"),
+          t("admin.invoice.attemptKind"),
+          t("admin.invoice.outcome"),
+          t("admin.invoice.lastError"),
+        ]}
+        row={(a) => (
+          <Table.Tr key={a.id}>
+            <Table.Td>{dateTime(a.at)}</Table.Td>
+            <Table.Td>{a.kind}</Table.Td>
+            <Table.Td>{a.outcome}</Table.Td>
+            <Table.Td>{a.errorCode ? `${a.errorCode}: ${a.error ?? ""}` : "—"}</Table.Td>
+          </Table.Tr>
         )}
-      </section>
+      />
     </Stack>
   );
 }
