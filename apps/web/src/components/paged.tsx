@@ -19,6 +19,15 @@ export interface PagedQuery {
   fetchNextPage: () => unknown;
 }
 
+/** The pages an infinite query has fetched. */
+export interface Pages<T> {
+  pages: readonly { items: readonly T[] }[];
+}
+
+/** The items of every page fetched so far, in order. */
+export const pagedItems = <T,>(data: Pages<T> | undefined): readonly T[] =>
+  data?.pages.flatMap((p) => p.items) ?? [];
+
 /** "Load more" under a paged list, while there is another page. */
 export function LoadMore({ query, mt }: { query: PagedQuery; mt?: MantineSpacing }) {
   const { t } = useI18n();

@@ -1,17 +1,16 @@
 import { MEDIA } from "@arte/contracts/catalog.js";
 import { Anchor, Badge, Button, Group, Image, NativeSelect, Stack, Table, Text, Title } from "@mantine/core";
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 import { useAdminArtworks } from "../../../hooks/api/admin";
 import { useI18n } from "../../../i18n";
-import { ListTable, LotStatusBadge } from "../shared/ui";
+import { LotStatusBadge, PagedTable, useFilterParams } from "../shared/ui";
 
 /** Every artwork, archived ones included or not, newest first. */
 export function AdminArtworksPage() {
   const { t, won, label } = useI18n();
-  const [params, setParams] = useSearchParams();
+  const { params, update } = useFilterParams();
   const archived = (params.get("archived") ?? "") as "" | "true" | "false";
   const list = useAdminArtworks(archived || undefined);
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <Stack>
       <Group justify="space-between" align="flex-end">
@@ -20,12 +19,7 @@ export function AdminArtworksPage() {
           <NativeSelect
             label={t("admin.artwork.archivedFilter")}
             value={archived}
-            onChange={(e) => {
-              const p = new URLSearchParams(params);
-              if (e.currentTarget.value) p.set("archived", e.currentTarget.value);
-              else p.delete("archived");
-              setParams(p);
-            }}
+            onChange={(e) => update({ archived: e.currentTarget.value })}
             data={[
               { value: "", label: t("browse.any") },
               { value: "false", label: t("admin.artwork.active") },
@@ -37,10 +31,8 @@ export function AdminArtworksPage() {
           </Button>
         </Group>
       </Group>
-      <ListTable
+      <PagedTable
         query={list}
-        more={list}
-        items={items}
         minWidth={720}
         head={[
           t("admin.artwork"),

@@ -17,7 +17,7 @@ import { type BidAttemptFilters, useBidAttempts } from "../../../hooks/api/admin
 import { type MessageKey, useI18n } from "../../../i18n";
 import { issuesByPath } from "../shared/forms";
 import { isoToKstInput, kstInputToIso } from "../shared/kst";
-import { ListTable, shortId, TONE, useFieldMessages } from "../shared/ui";
+import { PagedTable, shortId, TONE, useFieldMessages } from "../shared/ui";
 
 const KEYS = ["lotId", "userId", "outcome", "from", "to"] as const;
 
@@ -40,7 +40,6 @@ export function AdminBidsPage() {
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const list = useBidAttempts(filters);
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const set = (k: keyof typeof draft) => (e: { currentTarget: { value: string } }) =>
     setDraft((d) => ({ ...d, [k]: e.currentTarget.value }));
 
@@ -114,10 +113,8 @@ export function AdminBidsPage() {
           </Group>
         </form>
       </search>
-      <ListTable
+      <PagedTable
         query={list}
-        more={list}
-        items={items}
         minWidth={820}
         hover={false}
         head={[

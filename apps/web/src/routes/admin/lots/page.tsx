@@ -1,17 +1,16 @@
 import { LotStatus } from "@arte/contracts/auction.js";
 import { Anchor, Button, Group, NativeSelect, Stack, Table, Title, VisuallyHidden } from "@mantine/core";
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 import { useLots } from "../../../hooks/api/admin";
 import { type MessageKey, useI18n } from "../../../i18n";
-import { ArtworkTitle, ListTable, LotStatusBadge } from "../shared/ui";
+import { ArtworkTitle, LotStatusBadge, PagedTable, useFilterParams } from "../shared/ui";
 
 /** Lots by status, soonest first. */
 export function AdminLotsPage() {
   const { t, won, dateTime } = useI18n();
-  const [params, setParams] = useSearchParams();
+  const { params, update } = useFilterParams();
   const status = LotStatus.safeParse(params.get("status")).data;
   const list = useLots(status);
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <Stack>
       <Group justify="space-between" align="flex-end">
@@ -20,12 +19,7 @@ export function AdminLotsPage() {
           <NativeSelect
             label={t("admin.lot.status")}
             value={status ?? ""}
-            onChange={(e) => {
-              const p = new URLSearchParams(params);
-              if (e.currentTarget.value) p.set("status", e.currentTarget.value);
-              else p.delete("status");
-              setParams(p);
-            }}
+            onChange={(e) => update({ status: e.currentTarget.value })}
             data={[
               { value: "", label: t("status.any") },
               ...LotStatus.options.map((s) => ({ value: s, label: t(`status.${s}` as MessageKey) })),
@@ -36,10 +30,8 @@ export function AdminLotsPage() {
           </Button>
         </Group>
       </Group>
-      <ListTable
+      <PagedTable
         query={list}
-        more={list}
-        items={items}
         minWidth={720}
         head={[
           t("admin.artwork"),

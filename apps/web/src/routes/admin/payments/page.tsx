@@ -1,18 +1,18 @@
 import { InvoiceStatus } from "@arte/contracts/payment.js";
 import { Anchor, Button, Group, NativeSelect, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 import { type InvoiceFilters, useAdminInvoices } from "../../../hooks/api/admin";
 import { type MessageKey, useI18n } from "../../../i18n";
 import { kstDayStartIso, kstNextDayStartIso } from "../shared/kst";
-import { InvoiceStatusBadge, ListTable } from "../shared/ui";
+import { InvoiceStatusBadge, PagedTable, useFilterParams } from "../shared/ui";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Invoices by status and Seoul creation day; failed payments first, as the payment service orders them. */
 export function AdminPaymentsPage() {
   const { t, won, dateTime } = useI18n();
-  const [params, setParams] = useSearchParams();
+  const { params, update } = useFilterParams();
   const status = InvoiceStatus.safeParse(params.get("status")).data;
   const fromDay = params.get("from") ?? "";
   const toDay = params.get("to") ?? "";
@@ -24,13 +24,7 @@ export function AdminPaymentsPage() {
     ...(DAY.test(toDay) ? { to: kstNextDayStartIso(toDay) } : {}),
   };
   const list = useAdminInvoices(filters);
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const rangeBad = DAY.test(from) && DAY.test(to) && from > to;
-  const update = (next: Record<string, string>) => {
-    const p = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(next)) v ? p.set(k, v) : p.delete(k);
-    setParams(p);
-  };
 
   return (
     <Stack>
@@ -77,10 +71,8 @@ export function AdminPaymentsPage() {
       <Text size="xs" c="dimmed">
         {t("admin.invoice.order")}
       </Text>
-      <ListTable
+      <PagedTable
         query={list}
-        more={list}
-        items={items}
         minWidth={720}
         head={[
           t("admin.invoice.number"),

@@ -2,8 +2,14 @@
 import { Alert, Badge, Button, Group, Table, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
-import { Link } from "react-router";
-import { type ListQuery, ListStates, type PagedQuery } from "../../../components/paged";
+import { Link, useSearchParams } from "react-router";
+import {
+  type ListQuery,
+  ListStates,
+  type PagedQuery,
+  type Pages,
+  pagedItems,
+} from "../../../components/paged";
 import { adminKeys } from "../../../hooks/api/admin";
 import { MESSAGES, type MessageKey, useI18n } from "../../../i18n";
 import { ApiError, api } from "../../../lib/api-client";
@@ -16,6 +22,20 @@ export function useFormValues<T extends Record<string, unknown>>(initial: T | ((
     (v: T[K]) =>
       setValues((prev) => ({ ...prev, [k]: v }));
   return { values, setValues, set };
+}
+
+/** The page's search params (its filters), and a setter for some of them: an empty value removes one. */
+export function useFilterParams() {
+  const [params, setParams] = useSearchParams();
+  const update = (next: Record<string, string>) => {
+    const p = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(next)) {
+      if (v) p.set(k, v);
+      else p.delete(k);
+    }
+    setParams(p);
+  };
+  return { params, update };
 }
 
 /** Turns contract issues (by path) into messages: the field's admin hint when there is one. */
@@ -97,6 +117,18 @@ export function ListTable<T>({
       <RowsTable {...table} />
     </ListStates>
   );
+}
+
+/** An infinite admin list as a table of the items of every page fetched so far, then "load more". */
+export function PagedTable<T>({
+  query,
+  ...rest
+}: Omit<RowsTableProps<T>, "items"> & {
+  query: ListQuery & PagedQuery & { data?: Pages<T> };
+  empty?: ReactNode;
+  notice?: ReactNode;
+}) {
+  return <ListTable query={query} more={query} items={pagedItems(query.data)} {...rest} />;
 }
 
 /**

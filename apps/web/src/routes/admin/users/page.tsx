@@ -15,7 +15,6 @@ import {
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { type FormEvent, useState } from "react";
-import { useSearchParams } from "react-router";
 import {
   type AdminUser,
   type AdminUserFilters,
@@ -24,7 +23,7 @@ import {
 } from "../../../hooks/api/users";
 import { useI18n } from "../../../i18n";
 import { fieldErrors } from "../../../lib/forms";
-import { ListTable } from "../shared/ui";
+import { PagedTable, useFilterParams } from "../shared/ui";
 
 function SuspendModal({ user, onClose }: { user: AdminUser | null; onClose: () => void }) {
   const { t, te } = useI18n();
@@ -88,7 +87,7 @@ function SuspendModal({ user, onClose }: { user: AdminUser | null; onClose: () =
 
 export function AdminUsersPage() {
   const { t, te, dateTime } = useI18n();
-  const [params, setParams] = useSearchParams();
+  const { params, update } = useFilterParams();
   const filters: AdminUserFilters = {
     ...(params.get("q") ? { q: params.get("q")! } : {}),
     ...(params.get("status") ? { status: params.get("status") as AdminUserFilters["status"] } : {}),
@@ -97,13 +96,7 @@ export function AdminUsersPage() {
   const list = useAdminUsers(filters);
   const unsuspend = useSuspendUser();
   const [target, setTarget] = useState<AdminUser | null>(null);
-  const users = list.data?.pages.flatMap((p) => p.items) ?? [];
-  const set = (k: string, v: string) => {
-    const p = new URLSearchParams(params);
-    if (v) p.set(k, v);
-    else p.delete(k);
-    setParams(p);
-  };
+  const set = (k: string, v: string) => update({ [k]: v });
 
   return (
     <Stack>
@@ -138,10 +131,8 @@ export function AdminUsersPage() {
           ]}
         />
       </Group>
-      <ListTable
+      <PagedTable
         query={list}
-        more={list}
-        items={users}
         notice={
           unsuspend.isError && (
             <Alert color="red" role="alert">
