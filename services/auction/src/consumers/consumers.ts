@@ -10,7 +10,6 @@ import {
   runConsumer,
 } from "@arte/platform";
 import type { Kysely } from "kysely";
-import { z } from "zod";
 import type { AuctionDb } from "../db/schema.js";
 import type { BankClient } from "../lib/bank.js";
 import { applyBankLink, applyBankUnlink, applySuspension } from "../modules/bidders/bidders.repository.js";
