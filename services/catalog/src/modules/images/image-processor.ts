@@ -1,6 +1,6 @@
 import { CatalogErrors } from "@arte/contracts/catalog.js";
 import { AppError, failWith } from "@arte/platform";
-import sharp, { type Metadata } from "sharp";
+import type { Metadata } from "sharp";
 import { blobKey, newBlobStem } from "../../blob/blob-store.js";
 import type { StoredImage } from "../../db/schema.js";
 import {
@@ -25,7 +25,18 @@ export type ProcessedImage = {
  * then sharp's own reading must agree); EXIF orientation is applied and then every metadata block
  * (EXIF, GPS, XMP, ICC, comments) is dropped, as sharp does unless asked to keep it.
  */
+/**
+ * sharp (libvips) is loaded on the first upload, not at start: an idle catalog instance that never
+ * processes an image does not carry it (about 15 MiB of resident memory).
+ */
+let sharpModule: Promise<typeof import("sharp").default> | null = null;
+const loadSharp = () => {
+  sharpModule ??= import("sharp").then((m) => m.default);
+  return sharpModule;
+};
+
 export async function processImage(buf: Buffer, maxBytes: number): Promise<ProcessedImage> {
+  const sharp = await loadSharp();
   if (buf.length === 0) throw fail("EMPTY_FILE", "The file is empty");
   if (buf.length > maxBytes) throw fail("IMAGE_TOO_LARGE", `An image may be at most ${maxBytes} bytes`);
   const format = sniffImageFormat(buf);
