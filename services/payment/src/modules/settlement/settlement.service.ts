@@ -250,14 +250,16 @@ export function createSettlement(deps: SettlementDeps) {
    * settled at once (the same capture key: it can never charge twice). Returns the invoice after.
    */
   async function retry(invoiceId: string): Promise<InvoiceRow | undefined> {
+    // Reset and take the lease in one statement: the resume job (here or in another instance) cannot
+    // claim the invoice between the reset and this request's own attempt.
     const row = await db
       .updateTable("invoice")
       .set({
         status: "ISSUED",
-        attempts: 0,
+        attempts: 1,
         next_attempt_at: sql<Date>`now()`,
-        lease_until: null,
-        lease_owner: null,
+        lease_until: sql<Date>`now() + ${leaseInterval}::interval`,
+        lease_owner: deps.instance,
         failed_at: null,
         updated_at: sql<Date>`now()`,
       })
@@ -266,10 +268,10 @@ export function createSettlement(deps: SettlementDeps) {
       .where((eb) =>
         eb.not(eb.exists(eb.selectFrom("runner_up_offer").select("id").where("invoice_id", "=", invoiceId))),
       )
-      .returning("id")
+      .returningAll()
       .executeTakeFirst();
     if (!row) return undefined;
-    await runOne(invoiceId).catch((err) =>
+    await step(row as InvoiceRow).catch((err) =>
       log.error({ err, invoiceId }, "retry step crashed; resumes after the lease"),
     );
     return db.selectFrom("invoice").selectAll().where("id", "=", invoiceId).executeTakeFirst();
