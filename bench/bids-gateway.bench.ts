@@ -9,7 +9,7 @@
  * transaction (lock the lot, insert the bid, raise the price) over copies of the 50 lots.
  */
 import { loadavg } from "node:os";
-import { cpuUse, describeRun, pgbenchBid, runBids } from "./lib/bidding.js";
+import { cpuUse, describeRun, pacedThinkMs, pgbenchBid, runBids } from "./lib/bidding.js";
 import { round } from "./lib/load.js";
 import { instancesFromEnv, startSystem } from "./lib/system.js";
 import type { Bench, Figure } from "./lib/types.js";
@@ -56,10 +56,7 @@ const bench: Bench = {
       const cpu = cpuUse(cpu0, system.cpu(), saturated.seconds, saturated.answers);
       const load1 = loadavg()[0]!;
       // Paced: each bidder thinks between bids so that together they offer ~1/3 of the saturated rate.
-      const thinkMs = Math.max(
-        500,
-        Math.round((BIDDERS / Math.max(1, saturated.answersPerSecond / 3)) * 1000),
-      );
+      const thinkMs = pacedThinkMs(BIDDERS, saturated.answersPerSecond);
       const paced = await runBids({
         gatewayUrl: system.gatewayUrl,
         bidders,

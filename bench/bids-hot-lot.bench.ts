@@ -8,7 +8,7 @@
  * lot row with as many clients as Postgres can safely take.
  */
 import { loadavg } from "node:os";
-import { cpuUse, describeRun, pgbenchBid, runBids } from "./lib/bidding.js";
+import { cpuUse, describeRun, pacedThinkMs, pgbenchBid, runBids } from "./lib/bidding.js";
 import { round } from "./lib/load.js";
 import { instancesFromEnv, startSystem } from "./lib/system.js";
 import type { Bench } from "./lib/types.js";
@@ -38,7 +38,7 @@ const bench: Bench = {
       const r = await runBids({ gatewayUrl: system.gatewayUrl, bidders, lots: [lot!], durationMs: RUN_MS });
       const cpu = cpuUse(cpu0, system.cpu(), r.seconds, r.answers);
       const load1 = loadavg()[0]!;
-      const thinkMs = Math.max(500, Math.round((BIDDERS / Math.max(1, r.answersPerSecond / 3)) * 1000));
+      const thinkMs = pacedThinkMs(BIDDERS, r.answersPerSecond);
       const paced = await runBids({
         gatewayUrl: system.gatewayUrl,
         bidders,

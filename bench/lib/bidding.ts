@@ -154,6 +154,13 @@ export async function runBids(opts: {
 }
 
 /** One line per run for notes. */
+/**
+ * The mean think time (ms) that makes `bidders` paced bidders offer about a third of the saturated
+ * answer rate together — the latency a bidder sees on a busy but not saturated system. At least 500 ms.
+ */
+export const pacedThinkMs = (bidders: number, saturatedAnswersPerSecond: number) =>
+  Math.max(500, Math.round((bidders / Math.max(1, saturatedAnswersPerSecond / 3)) * 1000));
+
 export const describeRun = (r: BidRun) =>
   `${round(r.seconds)} s: ${r.answers} answers (${r.accepted} accepted, ${r.tooLow} BID_TOO_LOW, ${r.alreadyLeading} ALREADY_LEADING${Object.entries(
     r.otherRejections,
